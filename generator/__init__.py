@@ -1,0 +1,1 @@
+"""Paper Digest Archive: daily ML-paper digests in, a static archive site out."""

@@ -1,0 +1,74 @@
+"""Digests in, deduplicated and tagged papers out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from . import slugs
+from .models import Archive, Correction, Day, Digest, Entry, Paper, SourceMeta, Tag
+from .tagging import Rules, apply_correction, auto_tags
+
+
+@dataclass
+class _Group:
+    """Every appearance of one paper, in the order it was featured."""
+
+    key: str
+    first: tuple  # (date, source, line) of its first appearance
+    entries: list[tuple[Digest, Entry]] = field(default_factory=list)
+
+
+def merge(digests: list[Digest]) -> tuple[list[Paper], list[Day]]:
+    """Deduplicate entries across digests (same arXiv id, else the same normalised title).
+
+    Returns the papers sorted by slug, and the days in date order.
+    """
+    by_key: dict[str, _Group] = {}
+    day_keys: dict = {}  # date -> ordered set of group keys
+    day_sources: dict = {}
+    alias: dict[str, str] = {}  # arXiv id or title key -> group key
+    ordered = sorted(digests, key=lambda d: (d.date, d.source))
+    for digest in ordered:
+        for entry in digest.entries:
+            tkey = "title:" + slugs.title_key(entry.title)
+            akey = "arxiv:" + entry.meta.arxiv_id if entry.meta.arxiv_id else None
+            key = alias.get(akey) or alias.get(tkey) or tkey
+            group = by_key.setdefault(key, _Group(key, (digest.date, digest.source, entry.line)))
+            group.entries.append((digest, entry))
+            day_keys.setdefault(digest.date, {})[key] = None
+            day_sources.setdefault(digest.date, []).append(digest.source)
+            alias[tkey] = key
+            if akey:
+                alias.setdefault(akey, key)
+    assigned = slugs.assign([(g.first, g.key, g.entries[0][1].title) for g in by_key.values()])
+    papers = [_paper(assigned[g.key], g) for g in by_key.values()]
+    days = [Day(date, tuple(assigned[k] for k in keys), tuple(dict.fromkeys(day_sources[date])))
+            for date, keys in day_keys.items()]
+    return sorted(papers, key=lambda p: p.slug), days
+
+
+def _paper(slug: str, group: _Group) -> Paper:
+    first = group.entries[0][1]
+    meta = SourceMeta()
+    for _, entry in reversed(group.entries):  # the newest record knows most (upvotes, stars)
+        meta = meta.merged(entry.meta)
+    dates = tuple(sorted({digest.date for digest, _ in group.entries}))
+    return Paper(slug=slug, title=first.title, abstract=first.abstract, dates=dates, meta=meta)
+
+
+def tag(papers: list[Paper], rules: Rules) -> list[Paper]:
+    """Automatic tags from the rules, with their evidence."""
+    return [_with(p, auto_tags(rules, p)) for p in papers]
+
+
+def correct(papers: list[Paper], corrections: dict[str, Correction]) -> list[Paper]:
+    """Contributor corrections, applied after the automatic tags."""
+    return [_with(p, apply_correction(p.evidence, corrections[p.slug])) if p.slug in corrections else p
+            for p in papers]
+
+
+def _with(paper: Paper, decisions: tuple) -> Paper:
+    return replace(paper, tags=tuple(sorted(d.tag for d in decisions)), evidence=decisions)
+
+
+def build_archive(days: list[Day], tags: list[Tag], papers: list[Paper]) -> Archive:
+    return Archive(papers=tuple(papers), days=tuple(days), tags=tuple(tags))

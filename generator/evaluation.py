@@ -1,0 +1,78 @@
+"""Precision, recall and F1 of the automatic tagger against hand labels."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Problem
+from .safeyaml import LineDict, LineList, load
+
+
+@dataclass(frozen=True)
+class Labelled:
+    title: str
+    abstract: str
+    tags: frozenset[str]
+    split: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def read_labels(text: str, file: str) -> tuple[list[Labelled], list[Problem]]:
+    data, problems = load(text, file)
+    if not isinstance(data, LineList):
+        return [], problems + [Problem(file, 1, "expected a list of papers with title, abstract, tags, split")]
+    labelled = []
+    for item, line in zip(data, data.lines):
+        if not isinstance(item, LineDict) or not {"title", "abstract", "tags"} <= set(item) \
+                or not isinstance(item["tags"], list):
+            problems.append(Problem(file, line, "each labelled paper needs title, abstract and a list of tags"))
+            continue
+        labelled.append(Labelled(item["title"], item["abstract"], frozenset(item["tags"]),
+                                 item.get("split", "all"), tuple(item.get("keywords") or ())))
+    return labelled, problems
+
+
+def evaluate(gold: list[frozenset[str]], predicted: list[frozenset[str]],
+             tags: list[str]) -> tuple[dict[str, Score], Score]:
+    """Per-tag scores and the micro-average over all tags."""
+    per_tag = {}
+    for tag in tags:
+        tp = sum(1 for g, p in zip(gold, predicted) if tag in g and tag in p)
+        fp = sum(1 for g, p in zip(gold, predicted) if tag not in g and tag in p)
+        fn = sum(1 for g, p in zip(gold, predicted) if tag in g and tag not in p)
+        per_tag[tag] = Score(tp, fp, fn)
+    micro = Score(*(sum(getattr(s, f) for s in per_tag.values()) for f in ("tp", "fp", "fn")))
+    return per_tag, micro
+
+
+def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: int) -> str:
+    lines = [f"{name}: {papers} papers",
+             f"{'tag':<24}{'support':>8}{'precision':>11}{'recall':>8}{'F1':>7}"]
+    for tag, s in per_tag.items():
+        lines.append(f"{tag:<24}{s.support:>8}{s.precision:>11.3f}{s.recall:>8.3f}{s.f1:>7.3f}")
+    lines.append(f"{'micro-average':<24}{micro.support:>8}{micro.precision:>11.3f}"
+                 f"{micro.recall:>8.3f}{micro.f1:>7.3f}")
+    return "\n".join(lines)

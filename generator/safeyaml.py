@@ -1,0 +1,114 @@
+"""Strict, safe YAML for contributor-edited files.
+
+PyYAML's safe loader still guesses types (`2401.10000` becomes a float, `no` becomes False) and
+accepts anchors and duplicate keys. Here every scalar stays a string unless it is a plain integer
+or null, anchors, aliases and explicit tags are refused, duplicate keys are reported, and every
+mapping and list remembers the line of each item so errors can name it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+_INT = "tag:yaml.org,2002:int"
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    pass
+
+
+_Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+              yaml.composer.Composer, yaml.constructor.BaseConstructor, _Resolver):
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.BaseConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+class LineDict(dict):
+    """A mapping that knows the line of each key (1-based)."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+
+class LineList(list):
+    """A list that knows the line of each item (1-based)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+def load(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; returns (data, problems). Data is None when it cannot be read."""
+    problems: list[Problem] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problems.append(Problem(file, _line(event.start_mark),
+                                        "YAML anchors and aliases are not allowed: write the value out"))
+        if problems:
+            return None, problems
+        node = _Loader(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(file, _line(mark), f"invalid YAML: {reason}; check the indentation and quoting")]
+    if node is None:
+        return None, []
+    return _convert(node, file, problems), problems
+
+
+def _line(mark) -> int:
+    return mark.line + 1 if mark is not None else 0
+
+
+def _convert(node, file: str, problems: list[Problem]) -> Any:
+    line = _line(node.start_mark)
+    if isinstance(node, ScalarNode):
+        if node.tag == _INT:
+            return int(node.value)
+        if node.tag == _NULL:
+            return None
+        if node.tag != _STR:
+            problems.append(Problem(file, line, f"YAML tag {node.tag!r} is not allowed: remove it"))
+        return node.value
+    if isinstance(node, SequenceNode):
+        items = LineList(_convert(child, file, problems) for child in node.value)
+        items.line, items.lines = line, [_line(child.start_mark) for child in node.value]
+        return items
+    assert isinstance(node, MappingNode)
+    mapping = LineDict()
+    mapping.line, mapping.lines = line, {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, file, problems)
+        key_line = _line(key_node.start_mark)
+        if not isinstance(key, str):
+            problems.append(Problem(file, key_line, f"key {key!r} must be text"))
+            key = str(key)
+        if key in mapping:
+            problems.append(Problem(file, key_line, f"duplicate key '{key}' (first on line "
+                                    f"{mapping.lines[key]}): keep one"))
+            continue
+        mapping[key] = _convert(value_node, file, problems)
+        mapping.lines[key] = key_line
+    return mapping
+
+
+def dump(data: Any) -> str:
+    """Serialise plain data deterministically (sorted keys, unicode kept, no line folding)."""
+    return yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1_000_000)

@@ -1,0 +1,89 @@
+"""Builds the site: content -> generated Markdown -> MkDocs -> site/, replaced only on success."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import content, writer
+from .config import Project
+from .errors import UserError
+from .models import Archive
+from .pages import plan_site
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages: int
+    written: int
+    unchanged: int
+    removed: int
+    generate_seconds: float
+    mkdocs_seconds: float
+
+
+def generate(project: Project) -> tuple[writer.WriteReport, int, str]:
+    """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
+
+    Returns the write report, the page count and the build's fixed timestamp.
+    """
+    loaded = content.load(project)
+    plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections))
+    files = writer.render_all(plans)
+    own = writer.hand_written(project)
+    files.update(own)
+    nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]
+    project.build_dir.mkdir(exist_ok=True)
+    report = writer.write_tree(project.docs_dir, files)
+    config = project.build_dir / "mkdocs.yml"
+    text = writer.site_config(project, nav)
+    if not config.is_file() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+    return report, len(files), build_epoch(loaded.archive)
+
+
+def build_epoch(archive: Archive) -> str:
+    """The newest digest's date as SOURCE_DATE_EPOCH, so the same content gives identical bytes."""
+    newest = archive.days[-1].date if archive.days else dt.date(1970, 1, 1)
+    return str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp()))
+
+
+def run_mkdocs(project: Project, site_dir: Path, epoch: str) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(project.build_dir / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise UserError(f"mkdocs build failed: {detail[-1] if detail else 'no output'} "
+                        f"(site/ left unchanged; run 'archive build -v' for MkDocs' full output)")
+
+
+def replace_site(project: Project, new_site: Path) -> None:
+    """Swap the new site in with renames, so site/ is never half-written."""
+    old = project.root / f"site.old-{os.getpid()}"
+    if project.site_dir.exists():
+        project.site_dir.rename(old)
+    new_site.rename(project.site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(project: Project) -> BuildReport:
+    started = time.perf_counter()
+    report, pages, epoch = generate(project)
+    generated = time.perf_counter()
+    staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
+    try:
+        run_mkdocs(project, staging, epoch)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_site(project, staging)
+    return BuildReport(pages, report.written, report.unchanged, report.removed,
+                       generated - started, time.perf_counter() - generated)
