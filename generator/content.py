@@ -7,7 +7,7 @@ from pathlib import Path
 from . import archive as archiving
 from .config import Project, SiteSettings, read_settings
 from .corrections import check_papers, read_correction
-from .errors import ContentError, Problem, errors_only
+from .errors import ContentError, Problem, UserError, errors_only
 from .models import Archive, Correction, Digest, Tag
 from .readers import decode, read_dates, read_json_digest, read_taxonomy, read_text_digest
 from .tagging import Rules, read_rules
@@ -104,3 +104,15 @@ def load(project: Project) -> Loaded:
         raise ContentError(problems)
     built = archiving.build_archive(days, tags, archiving.correct(papers, corrections))
     return Loaded(built, rules, corrections, settings, tuple(sorted(problems)))
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 file named on the command line, or a one-line error naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    text, problems = decode(data, str(path))
+    if text is None:
+        raise ContentError(problems)
+    return text

@@ -76,3 +76,28 @@ def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: in
     lines.append(f"{'micro-average':<24}{micro.support:>8}{micro.precision:>11.3f}"
                  f"{micro.recall:>8.3f}{micro.f1:>7.3f}")
     return "\n".join(lines)
+
+
+def run_eval(project, labels_path, split: str | None) -> str:
+    """Score the project's current rules on a labels file; one report per split, then all."""
+    from .content import read_vocabulary, read_text_file
+    from .errors import ContentError, UserError
+    from .tagging import score
+    problems: list[Problem] = []
+    tags, rules = read_vocabulary(project, problems)
+    text = read_text_file(labels_path)
+    labelled, found = read_labels(text, str(labels_path))
+    problems += found
+    if rules is None or [p for p in problems if p.level == "error"]:
+        raise ContentError(problems)
+    splits = [split] if split else sorted({item.split for item in labelled}) + ["all"]
+    reports = []
+    for name in splits:
+        chosen = [item for item in labelled if name in ("all", item.split)]
+        if not chosen:
+            raise UserError(f"no labelled papers in split '{name}' of {labels_path}")
+        predicted = [frozenset(d.tag for d in score(rules, i.title, i.abstract, i.keywords)
+                               if d.score >= rules.threshold) for i in chosen]
+        per_tag, micro = evaluate([i.tags for i in chosen], predicted, [t.slug for t in tags])
+        reports.append(format_report(name, per_tag, micro, len(chosen)))
+    return "\n\n".join(reports)
