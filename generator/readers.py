@@ -56,7 +56,9 @@ def read_text_digest(text: str, file: str, date: dt.date | None) -> tuple[Digest
     if problems:
         return None, problems
     date_line, date_text = paragraphs[4]
-    problems += _check_date(date_text, date_line, date, file)
+    problems = _check_date(date_text, date_line, date, file)
+    if problems:
+        return None, problems
     body = paragraphs[5:]
     if not body:
         problems.append(Problem(file, date_line, "digest has no papers after the date line"))
@@ -75,18 +77,23 @@ def read_text_digest(text: str, file: str, date: dt.date | None) -> tuple[Digest
 def _check_header(paragraphs: list[tuple[int, str]], file: str) -> list[Problem]:
     for index, expected in enumerate(HEADER):
         if index >= len(paragraphs) or paragraphs[index][1] != expected:
-            line = paragraphs[index][0] if index < len(paragraphs) else 0
+            line = paragraphs[index][0] if index < len(paragraphs) else paragraphs[-1][0] + 1 if paragraphs else 1
             return [Problem(file, line, f"expected header line {expected!r}: "
                                         "a digest starts with the five header lines of the Daily Papers page")]
     if len(paragraphs) < 5:
-        return [Problem(file, 0, "missing date line after the header (e.g. 'Mar 11')")]
+        return [Problem(file, paragraphs[-1][0], "missing date line after the header: expected a month and "
+                                                 "day like 'Mar 11'")]
     return []
 
 
 def _check_date(text: str, line: int, date: dt.date | None, file: str) -> list[Problem]:
     match = DATE_LINE.match(text)
-    if not match or match["month"] not in MONTHS:
-        return [Problem(file, line, f"unknown date line {text[:40]!r}: expected a month and day like 'Mar 11'")]
+    if not match:
+        return [Problem(file, line, f"missing date line after the header: expected a month and day like "
+                                    f"'Mar 11', found {text[:40]!r}")]
+    if match["month"] not in MONTHS:
+        return [Problem(file, line, f"unknown month {match['month']!r} in date line {text!r}: "
+                                    f"use one of {', '.join(MONTHS)}")]
     if date is None:
         return [Problem(file, line, f"the year of {text!r} cannot be resolved: record the full date "
                                     f"as '{file}: YYYY-MM-DD' in content/digests/dates.yml")]

@@ -17,7 +17,7 @@ MAX_SLUG = 80
 def title_key(title: str) -> str:
     """The normalised title two digests must share to be the same paper."""
     folded = unicodedata.normalize("NFKC", title).casefold()
-    return " ".join(re.findall(r"\w+", folded))
+    return " ".join(re.findall(r"\w+", folded)) or " ".join(folded.split())  # "|" and "*" stay distinct
 
 
 def slugify(title: str) -> str:

@@ -1,0 +1,49 @@
+"""Golden Markdown for representative pages; `pytest --update-golden` rewrites them after a deliberate change."""
+from pathlib import Path
+
+import pytest
+
+from generator.content import load
+from generator.pages import PAGE_SIZE, paginate, plan_site
+from generator.writer import relative_link, render_all
+from conftest import ROOT
+from generator.config import Project
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PAGES = {
+    "paper-with-links.md": "papers/torchgeo-deep-learning-with-geospatial-data/index.md",
+    "paper-featured-three-times.md": "papers/flashattention-2-faster-attention-with-better-parallelism-and-work-partitioning/index.md",
+    "tag.md": "tags/edge/index.md",
+    "date.md": "dates/2025-06-26/index.md",
+    "home.md": "index.md",
+}
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    loaded = load(Project(ROOT))
+    return render_all(plan_site(loaded.archive, loaded.settings, set(loaded.corrections)))
+
+
+@pytest.mark.parametrize("golden, path", sorted(PAGES.items()))
+def test_page_matches_golden(rendered, golden, path, request):
+    actual = rendered[path]
+    target = GOLDEN / golden
+    if request.config.getoption("--update-golden"):
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(actual, encoding="utf-8")
+    assert actual == target.read_text(encoding="utf-8"), f"{path} differs from {target.name}"
+
+
+def test_relative_links_between_pages():
+    assert relative_link("tags/llm/", "papers/x/") == "../../papers/x/"
+    assert relative_link("", "tags/") == "tags/"
+    assert relative_link("papers/x/", "") == "../../"
+    assert relative_link("tags/llm/page/2/", "tags/llm/") == "../../"
+
+
+def test_listings_are_paginated_at_page_size():
+    pages = paginate("tags/llm/", list(range(PAGE_SIZE * 2 + 1)))
+    assert [url for url, _, _ in pages] == ["tags/llm/", "tags/llm/page/2/", "tags/llm/page/3/"]
+    assert [len(items) for _, items, _ in pages] == [PAGE_SIZE, PAGE_SIZE, 1]
+    assert pages[1][2]["first"] == PAGE_SIZE + 1
