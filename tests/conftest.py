@@ -99,5 +99,6 @@ def page(browser):
     opened.errors = []
     opened.on("pageerror", lambda error: opened.errors.append(str(error)))
     opened.on("console", lambda msg: opened.errors.append(msg.text) if msg.type == "error" else None)
+    opened.on("requestfailed", lambda request: opened.errors.append(f"request failed: {request.url}"))
     yield opened
     context.close()

@@ -1,0 +1,23 @@
+"""The built seed site driven in headless Chromium, as a visitor would use it."""
+import re
+
+
+def test_home_to_tag_to_paper_then_search(page, seed_server):
+    page.goto(seed_server.url)
+    assert "262" in page.locator(".pda-stats").inner_text()
+    page.locator(".pda-tag-cloud a", has_text="Attention and Sequence Models").click()
+    page.wait_for_url(re.compile(r"/tags/attention/$"))
+    assert page.locator("h1").inner_text() == "Attention and Sequence Models"
+    first = page.locator(".pda-item__title").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".pda-tags a", has_text="Attention and Sequence Models").count() == 1
+
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("FlashAttention")
+    results = page.locator(".md-search-result__item .md-search-result__link")
+    results.first.wait_for()
+    assert "FlashAttention" in results.first.inner_text()
+    assert page.errors == []
