@@ -20,12 +20,12 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
 
 
-def copy_project(destination: Path) -> Project:
+def copy_project(destination: Path, source: Path = ROOT) -> Project:
     """The project's sources (config, content, theme overrides) in a folder of their own."""
     destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(ROOT / "content", destination / "content")
-    shutil.copytree(ROOT / "overrides", destination / "overrides")
+    shutil.copy2(source / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(source / "content", destination / "content")
+    shutil.copytree(source / "overrides", destination / "overrides")
     return Project(destination)
 
 
