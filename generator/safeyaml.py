@@ -77,16 +77,18 @@ def _line(mark) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
+_PLAIN_TAGS = {ScalarNode: (_STR, _INT, _NULL), SequenceNode: ("tag:yaml.org,2002:seq",),
+               MappingNode: ("tag:yaml.org,2002:map",)}
+
+
 def _convert(node, file: str, problems: list[Problem]) -> Any:
     line = _line(node.start_mark)
+    if node.tag not in _PLAIN_TAGS[type(node)]:
+        problems.append(Problem(file, line, f"YAML tag {node.tag!r} is not allowed: remove it"))
     if isinstance(node, ScalarNode):
         if node.tag == _INT:
             return int(node.value)
-        if node.tag == _NULL:
-            return None
-        if node.tag != _STR:
-            problems.append(Problem(file, line, f"YAML tag {node.tag!r} is not allowed: remove it"))
-        return node.value
+        return None if node.tag == _NULL else node.value
     if isinstance(node, SequenceNode):
         items = LineList(_convert(child, file, problems) for child in node.value)
         items.line, items.lines = line, [_line(child.start_mark) for child in node.value]
