@@ -53,10 +53,10 @@ def test_valid_correction_parses():
                    "'remove: [tag]'"]),
     ("changes-nothing.yml", ["content/corrections/changes-nothing.yml:1: error: the correction changes "
                              "nothing: list tags under 'add' or 'remove'"]),
-    ("python-tag.yml", ["content/corrections/python-tag.yml:1: error: 'add' must be a list of tag slugs, "
-                        "like 'add: [inference]'",
-                        "content/corrections/python-tag.yml:1: error: YAML tag "
-                        "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: remove it"]),
+    ("python-tag.yml", ["content/corrections/python-tag.yml:1: error: YAML tag "
+                        "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: remove it",
+                        "content/corrections/python-tag.yml:1: error: 'add' must be a list of tag slugs, "
+                        "like 'add: [inference]'"]),
 ])
 def test_invalid_correction_is_reported_exactly(name, messages):
     assert problems_of(name) == messages
