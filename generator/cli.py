@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -65,6 +66,45 @@ def cmd_eval_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from . import fetch
+    from .config import read_settings
+    project = Project.find()
+    days = _days(args, fetch.utc_now().date())
+    agent = fetch.user_agent(read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).repo_url)
+    progress = _Progress(len(days))
+    try:
+        with fetch.make_client(agent) as client:
+            fetcher = fetch.Fetcher(client, warn=lambda line: progress.print(f"warning: {line}", sys.stderr))
+            fetch.fetch_days(project, days, fetcher, force=args.force, report=progress.print,
+                             progress=progress.step)
+    finally:
+        progress.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import store
+    from .content import read_text_file
+    from .sources import SourceError, iso_utc, parse_saved
+    project = Project.find()
+    digests: dict = {}
+    for name in args.files:  # parse every file before writing any
+        path = Path(name)
+        text = read_text_file(path)
+        saved_at = iso_utc(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc))
+        try:
+            digest = parse_saved(text, path.name, saved_at, args.date)
+        except SourceError as exc:
+            raise UserError(f"{path}: {exc} (nothing imported)") from None
+        if digest.date in digests:
+            raise UserError(f"{digests[digest.date][0]} and {path} are both for {digest.date}: import one of them")
+        digests[digest.date] = (path, digest)
+    for date in sorted(digests):
+        print(store.save(project, digests[date][1]).line())
+    return 0
+
+
 COMMANDS = {
     "build": (cmd_build, "generate the pages and build the site into site/ (replaced only on success)"),
     "serve": (cmd_serve, "live preview on localhost; regenerates when content/ changes"),
@@ -72,6 +112,8 @@ COMMANDS = {
     "export": (cmd_export, "every paper as JSON Lines on stdout, sorted by slug"),
     "explain": (cmd_explain, "show why a paper has its tags: rules, matched words, scores, corrections"),
     "eval-tags": (cmd_eval_tags, "precision, recall and F1 of the tagger against hand-labelled papers"),
+    "fetch": (cmd_fetch, "download days' digests from the Daily Papers site into content/digests"),
+    "import": (cmd_import, "add saved Daily Papers day pages or API responses to content/digests, offline"),
 }
 
 
@@ -86,6 +128,68 @@ def _arguments(name: str, command: argparse.ArgumentParser) -> None:
     elif name == "eval-tags":
         command.add_argument("labels", help="YAML list of hand-labelled papers (title, abstract, tags, split)")
         command.add_argument("--split", default=None, help="report only this split (default: each split and all)")
+    elif name == "fetch":
+        command.add_argument("--date", type=_day, help="the day to fetch (default: yesterday, UTC)")
+        command.add_argument("--from", dest="start", type=_day, help="first day of a range, oldest first")
+        command.add_argument("--to", dest="end", type=_day, help="last day of the range (default: yesterday, UTC)")
+        command.add_argument("--force", action="store_true", help="fetch days already in content/digests again")
+    elif name == "import":
+        command.add_argument("files", nargs="+", metavar="FILE", help="a saved day page (.html) or API response "
+                             "(.json, with the date in its name)")
+        command.add_argument("--date", type=_day, help="the day of an API response whose name has no date")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-08-01") from None
+
+
+def _days(args: argparse.Namespace, today: dt.date) -> list[dt.date]:
+    """The days to fetch, oldest first: --date, --from/--to, or yesterday (today's digest is still growing)."""
+    yesterday = today - dt.timedelta(days=1)
+    if args.date and (args.start or args.end):
+        raise UserError("give either --date or --from/--to, not both")
+    if args.end and not args.start:
+        raise UserError("--to needs --from (the first day of the range)")
+    start = args.date or args.start or yesterday
+    end = args.date or args.end or (yesterday if args.start else start)
+    if start > end:
+        raise UserError(f"--from {start} is after the range's last day {end}")
+    if end > today:
+        raise UserError(f"{end} is in the future: the site has no digest for it yet")
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+class _Progress:
+    """A one-line progress bar on stderr for ranges, drawn only on a terminal; reports print above it."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream=None):
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.shown = total > 1 and self.stream.isatty()
+        self.bar = ""
+
+    def step(self, done: int, day: dt.date) -> None:
+        filled = self.WIDTH * done // self.total
+        self.bar = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} fetching {day}"
+        self._draw(self.bar)
+
+    def print(self, line: str, file=None) -> None:
+        self._draw("")
+        print(line, file=file or sys.stdout, flush=True)
+        self._draw(self.bar)
+
+    def close(self) -> None:
+        self._draw("")
+
+    def _draw(self, text: str) -> None:
+        if self.shown:
+            self.stream.write(f"\r\033[K{text}")
+            self.stream.flush()
 
 
 def _print_problems(problems, fmt: str) -> None:
