@@ -12,10 +12,26 @@ from .errors import ContentError, UserError
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
-    report = build(Project.find())
-    print(f"built site/: {report.pages} pages ({report.written} written, {report.unchanged} unchanged, "
-          f"{report.removed} removed) in {report.generate_seconds + report.mkdocs_seconds:.1f}s "
-          f"(generate {report.generate_seconds:.1f}s, mkdocs {report.mkdocs_seconds:.1f}s)")
+    report = build(Project.find(), incremental=args.incremental)
+    total = report.generate_seconds + report.mkdocs_seconds + report.search_seconds + report.finish_seconds
+    kind = "incrementally, " if report.incremental else ""
+    print(f"built site/ {kind}{report.pages} pages ({report.written} written, {report.unchanged} unchanged, "
+          f"{report.removed} removed; {report.html_written} HTML pages rendered) in {total:.1f}s "
+          f"(generate {report.generate_seconds:.1f}s, mkdocs {report.mkdocs_seconds:.1f}s, "
+          f"search {report.search_seconds:.1f}s, finish {report.finish_seconds:.1f}s)")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+    from .bench import run, table
+    if args.papers < 1:
+        raise UserError("--papers must be at least 1")
+    result = run(Project.find(), args.papers)
+    output = Path(args.output or f"bench-{args.papers}.json")
+    output.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(table(result))
+    print(f"results written to {output}")
     return 0
 
 
@@ -114,11 +130,20 @@ COMMANDS = {
     "eval-tags": (cmd_eval_tags, "precision, recall and F1 of the tagger against hand-labelled papers"),
     "fetch": (cmd_fetch, "download days' digests from the Daily Papers site into content/digests"),
     "import": (cmd_import, "add saved Daily Papers day pages or API responses to content/digests, offline"),
+    "bench": (cmd_bench, "build a synthetic archive of N papers and measure time, memory and size against "
+                         "a bare mkdocs-material site"),
 }
 
 
 def _arguments(name: str, command: argparse.ArgumentParser) -> None:
-    if name == "serve":
+    if name == "build":
+        command.add_argument("--incremental", action="store_true", help="render only the pages whose content "
+                             "changed since the last build, when only content changed (else a full build)")
+    elif name == "bench":
+        command.add_argument("--papers", type=int, default=1000, help="papers in the synthetic archive "
+                             "(default %(default)s)")
+        command.add_argument("--output", help="JSON results file (default bench-PAPERS.json)")
+    elif name == "serve":
         command.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default %(default)s)")
     elif name == "check":
         command.add_argument("--format", choices=("text", "github"), default="text",

@@ -21,6 +21,7 @@ class PagePlan:
     title: str  # plain text; the writer escapes it
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    layout: str = ""  # the theme template, when not the theme's main.html
 
     @property
     def path(self) -> str:
@@ -36,6 +37,7 @@ class Listed:
     excerpt: str
     last_featured: dt.date
     times: int
+    first_featured: dt.date
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -46,7 +48,8 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def listed(paper: Paper) -> Listed:
-    return Listed(paper.title, paper.url, excerpt(paper.abstract), paper.last_featured, len(paper.dates))
+    return Listed(paper.title, paper.url, excerpt(paper.abstract), paper.last_featured, len(paper.dates),
+                  paper.dates[0])
 
 
 def paginate(base_url: str, items: list) -> list[tuple[str, list, dict]]:
@@ -58,13 +61,29 @@ def paginate(base_url: str, items: list) -> list[tuple[str, list, dict]]:
             for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)]
 
 
-def recent_first(papers: list[Paper]) -> list[Paper]:
-    return sorted(papers, key=lambda p: (-p.last_featured.toordinal(), p.slug))
+def paginate_growing(base_url: str, papers: list[Paper]) -> list[tuple[str, list, dict]]:
+    """A listing that grows as digests arrive: (url, papers newest first, pager) per page.
+
+    base_url shows the newest PAGE_SIZE papers. page/N/ holds the N-th PAGE_SIZE papers counted
+    from the first featured, so a full page never changes when papers are added (an incremental
+    build rewrites the newest page or two, not every page) and its URL keeps its papers. A paper
+    featured again stays where it was first featured.
+    """
+    ordered = [listed(p) for p in sorted(papers, key=lambda p: (p.dates[0], p.slug))]
+    chunks = [ordered[i:i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)]
+    count = len(chunks) if len(chunks) > 1 else 0  # one page's papers need no numbered page
+    urls = [f"{base_url}page/{n}/" for n in range(1, count + 1)]
+    pages = [(base_url, ordered[::-1][:PAGE_SIZE], {"number": 0, "total": len(ordered), "urls": urls})]
+    for n, (url, chunk) in enumerate(zip(urls, chunks), start=1):
+        pages.append((url, chunk[::-1], {"number": n, "first": (n - 1) * PAGE_SIZE + 1, "newest": base_url,
+                                         "newer": urls[n] if n < count else base_url,
+                                         "older": urls[n - 2] if n > 1 else None, "oldest": urls[0]}))
+    return pages
 
 
 def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str]) -> list[PagePlan]:
     names = {t.slug: t.name for t in archive.tags}
-    return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160),
+    return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160), layout="paper.html",
                      context={"paper": p, "tag_names": names, "correction_url": correction_link(p, settings, p.slug in corrected)})
             for p in archive.papers]
 
@@ -77,12 +96,13 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
     plans = [PagePlan("tags/", "tags.md.j2", "Tags", context={
         "tags": [(t, len(by_tag[t.slug])) for t in archive.tags]})]
     for tag in archive.tags:
-        for url, chunk, pager in paginate(f"tags/{tag.slug}/", recent_first(by_tag[tag.slug])):
-            title = tag.name if pager["number"] == 1 else f"{tag.name} (page {pager['number']})"
+        for url, chunk, pager in paginate_growing(f"tags/{tag.slug}/", by_tag[tag.slug]):
+            title = f"{tag.name} (page {pager['number']})" if pager["number"] else tag.name
             plans.append(PagePlan(url, "tag.md.j2", title, description=tag.description,
-                                  context={"tag": tag, "papers": [listed(p) for p in chunk], "pager": pager}))
-    untagged = [listed(p) for p in recent_first([p for p in archive.papers if not p.tags])]
-    plans.append(PagePlan("untagged/", "untagged.md.j2", "Untagged papers", context={"papers": untagged}))
+                                  context={"tag": tag, "papers": chunk, "pager": pager}))
+    for url, chunk, pager in paginate_growing("untagged/", [p for p in archive.papers if not p.tags]):
+        title = f"Untagged papers (page {pager['number']})" if pager["number"] else "Untagged papers"
+        plans.append(PagePlan(url, "untagged.md.j2", title, context={"papers": chunk, "pager": pager}))
     return plans
 
 

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, writer
-from .config import Project
+from . import content, postbuild, writer
+from . import incremental as stages
+from .config import Project, read_settings
 from .errors import UserError
 from .models import Archive
 from .pages import plan_site
@@ -26,6 +27,10 @@ class BuildReport:
     removed: int
     generate_seconds: float
     mkdocs_seconds: float
+    finish_seconds: float = 0.0  # minifying, sitemap index, swapping the site in
+    search_seconds: float = 0.0
+    html_written: int = 0  # HTML pages rendered; an incremental build links the others unchanged
+    incremental: bool = False
 
 
 def generate(project: Project) -> tuple[writer.WriteReport, int, str]:
@@ -54,9 +59,10 @@ def build_epoch(archive: Archive) -> str:
     return str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp()))
 
 
-def run_mkdocs(project: Project, site_dir: Path, epoch: str) -> None:
+def run_mkdocs(project: Project, site_dir: Path, epoch: str, dirty: bool = False) -> None:
     env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+    runner = ["generator.incremental"] if dirty else ["mkdocs", "build"]
+    command = [sys.executable, "-m", *runner, "--strict", "--quiet",
                "--config-file", str(project.build_dir / "mkdocs.yml"), "--site-dir", str(site_dir)]
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode:
@@ -74,16 +80,25 @@ def replace_site(project: Project, new_site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(project: Project) -> BuildReport:
+def build(project: Project, incremental: bool = False) -> BuildReport:
+    """Build site/; `incremental` re-renders only changed pages when site/ allows it (incremental.py)."""
     started = time.perf_counter()
     report, pages, epoch = generate(project)
     generated = time.perf_counter()
+    current = stages.fingerprint(project)
+    dirty = incremental and stages.reusable(project, current)
     staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
     try:
-        run_mkdocs(project, staging, epoch)
+        linked = stages.clone_site(project.site_dir, project.docs_dir, staging) if dirty else frozenset()
+        run_mkdocs(project, staging, epoch, dirty=dirty)
+        built = time.perf_counter()
+        html_written = postbuild.minify_site(staging, skip=linked)
+        postbuild.split_sitemap(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    stages.forget(project)
     replace_site(project, staging)
-    return BuildReport(pages, report.written, report.unchanged, report.removed,
-                       generated - started, time.perf_counter() - generated)
+    stages.record(project, current)
+    return BuildReport(pages, report.written, report.unchanged, report.removed, generated - started,
+                       built - generated, time.perf_counter() - built, html_written=html_written, incremental=dirty)

@@ -47,6 +47,8 @@ def front_matter(plan: PagePlan) -> Markup:
     meta = {"title": escape(plan.title)}
     if plan.description:
         meta["description"] = escape(plan.description)
+    if plan.layout:
+        meta["template"] = plan.layout
     return Markup(f"---\n{dump(meta)}---\n")
 
 

@@ -1,10 +1,12 @@
 """Golden Markdown for representative pages; `pytest --update-golden` rewrites them after a deliberate change."""
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from generator.content import load
-from generator.pages import PAGE_SIZE, paginate, plan_site
+from generator.models import Paper
+from generator.pages import PAGE_SIZE, paginate, paginate_growing, plan_site
 from generator.writer import relative_link, render_all
 from conftest import ROOT
 from generator.config import Project
@@ -47,3 +49,22 @@ def test_listings_are_paginated_at_page_size():
     assert [url for url, _, _ in pages] == ["tags/llm/", "tags/llm/page/2/", "tags/llm/page/3/"]
     assert [len(items) for _, items, _ in pages] == [PAGE_SIZE, PAGE_SIZE, 1]
     assert pages[1][2]["first"] == PAGE_SIZE + 1
+
+
+def dated_papers(count: int, start: int = 0) -> list[Paper]:
+    return [Paper(f"p{n:04d}", f"Paper {n}", "An abstract.", (dt.date(2025, 1, 1) + dt.timedelta(days=n // 60),))
+            for n in range(start, start + count)]
+
+
+def test_growing_listings_keep_their_full_pages_when_papers_arrive():
+    before = paginate_growing("tags/llm/", dated_papers(PAGE_SIZE * 2 + 50))
+    after = paginate_growing("tags/llm/", dated_papers(PAGE_SIZE * 2 + 60) + dated_papers(1, start=9999))
+    assert [url for url, _, _ in after] == ["tags/llm/", "tags/llm/page/1/", "tags/llm/page/2/", "tags/llm/page/3/"]
+    assert after[1:3] == before[1:3]  # the full pages, pager included, are untouched
+    assert [p.title for p in after[3][1]][:2] == ["Paper 9999", "Paper 259"]  # newest first
+    landing = after[0][1]
+    assert len(landing) == PAGE_SIZE and landing[0].title == "Paper 9999" and after[0][2]["total"] == 261
+
+
+def test_a_listing_of_one_page_has_no_numbered_pages():
+    assert [url for url, _, _ in paginate_growing("untagged/", dated_papers(PAGE_SIZE))] == ["untagged/"]

@@ -1,0 +1,147 @@
+"""`archive bench`: build a synthetic archive of N papers and measure the real pipeline against a floor.
+
+In one run: the full build (site.build, timed by its phases), then an incremental build after one
+more 100-paper digest, then the floor, a bare mkdocs-material site of N minimal pages (a title and
+one paragraph, the same theme settings, MkDocs' own search) built by a plain `mkdocs build`.
+
+Each build runs in a fresh Python process, so its peak memory is its own: peak RSS is that process's
+maximum resident set plus the largest of its finished children's (MkDocs runs as a child), from
+getrusage(2). The two never peak at once, so the sum is an upper bound on the tree's peak.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from . import synthetic
+from .config import Project
+
+NEXT_DIGEST = 100  # papers in the digest added before the incremental build
+SEARCH_OUTPUTS = ("search", "pagefind")  # folders holding a search index, by search engine
+
+
+def peak_rss_bytes() -> int:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) * 1024  # Linux reports kilobytes
+
+
+def timed_build(root: str, incremental: bool) -> dict:
+    """One site.build in this (fresh) process: its phases, counts and peak memory."""
+    from .site import build
+    report = build(Project(Path(root)), incremental=incremental)
+    phases = {"generate": report.generate_seconds, "mkdocs": report.mkdocs_seconds,
+              "search": report.search_seconds, "finish": report.finish_seconds}
+    return {"seconds": phases, "total_seconds": sum(phases.values()), "peak_rss_bytes": peak_rss_bytes(),
+            "markdown_written": report.written, "markdown_removed": report.removed,
+            "html_written": report.html_written, "incremental": report.incremental}
+
+
+def timed_floor(folder: str) -> dict:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", f"{folder}/mkdocs.yml"],
+                   check=True)
+    return {"total_seconds": time.perf_counter() - started, "peak_rss_bytes": peak_rss_bytes()}
+
+
+def in_fresh_process(function, *args) -> dict:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def write_floor(project: Project, folder: Path) -> Path:
+    """A bare mkdocs-material project of one page per paper of `project`: its title and abstract."""
+    docs = folder / "docs"
+    (docs / "p").mkdir(parents=True)
+    (docs / "index.md").write_text("# Floor\n\nA bare site.\n", encoding="utf-8")
+    number = 0
+    for path in sorted(project.digests.glob("*.json")):
+        for paper in json.loads(path.read_text(encoding="utf-8"))["papers"]:
+            number += 1
+            (docs / "p" / f"{number}.md").write_text(f"# {paper['title']}\n\n{paper['abstract']}\n", encoding="utf-8")
+    ours = yaml.safe_load(project.mkdocs_yml.read_text(encoding="utf-8"))
+    theme = {key: value for key, value in ours["theme"].items() if key != "custom_dir"}
+    config = {"site_name": ours["site_name"], "site_url": ours.get("site_url"), "theme": theme,
+              "plugins": ["search"], "nav": [{"Home": "index.md"}]}
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return folder / "site"
+
+
+def measure_site(site: Path, papers: int) -> dict:
+    """Sizes of a built site: all files, HTML pages, paper pages, search index."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    sizes = {p: p.stat().st_size for p in files}
+    html = {p: size for p, size in sizes.items() if p.suffix == ".html"}
+    largest = max(html, key=html.get)
+    paper_pages = [size for p, size in html.items() if p.parent.parent.name in ("papers", "p")]
+    total = sum(sizes.values())
+    return {"site_bytes": total, "bytes_per_paper": total / papers, "files": len(files),
+            "largest_html": largest.relative_to(site).as_posix(), "largest_html_bytes": html[largest],
+            "median_paper_page_bytes": statistics.median(paper_pages),
+            "search_index_bytes": sum(size for p, size in sizes.items()
+                                      if p.relative_to(site).parts[0] in SEARCH_OUTPUTS),
+            "sitemaps": len(list(site.glob("sitemap*.xml")))}
+
+
+def run(source: Project, papers: int) -> dict:
+    """The whole benchmark in a temporary folder; returns the results."""
+    with tempfile.TemporaryDirectory(prefix="archive-bench-") as temporary:
+        folder = Path(temporary)
+        started = time.perf_counter()
+        project, generator = synthetic.synthetic_project(source, folder / "archive", papers)
+        synthetic_seconds = time.perf_counter() - started
+        full = in_fresh_process(timed_build, str(project.root), False)
+        full.update(measure_site(project.site_dir, papers))
+        synthetic.next_digest(project, generator, NEXT_DIGEST)
+        incremental = in_fresh_process(timed_build, str(project.root), True)
+        floor_site = write_floor(project, folder / "floor")
+        floor = in_fresh_process(timed_floor, str(folder / "floor"))
+        floor.update(measure_site(floor_site, papers))
+        dates = len(list(project.digests.glob("*.json"))) - 1
+    return {"papers": papers, "dates": dates, "cpus": _cpus(), "synthetic_seconds": synthetic_seconds,
+            "full": full, "incremental": incremental, "floor": floor,
+            "ratio_to_floor": full["total_seconds"] / floor["total_seconds"],
+            "incremental_share": incremental["total_seconds"] / full["total_seconds"]}
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def table(result: dict) -> str:
+    """The results as a readable table."""
+    full, incremental, floor = result["full"], result["incremental"], result["floor"]
+    seconds = full["seconds"]
+    mb = 1024 * 1024
+    rows = [
+        ("papers / dates / CPUs", f"{result['papers']} / {result['dates']} / {result['cpus']}"),
+        ("generate / MkDocs / search / finish", " / ".join(f"{seconds[k]:.1f} s" for k in seconds)),
+        ("full build total", f"{full['total_seconds']:.1f} s"),
+        ("floor (bare mkdocs-material) total", f"{floor['total_seconds']:.1f} s"),
+        ("full build / floor", f"{result['ratio_to_floor']:.2f}"),
+        ("peak RSS (ours / floor)", f"{full['peak_rss_bytes'] / mb:.0f} MB / {floor['peak_rss_bytes'] / mb:.0f} MB"),
+        ("site size (ours / floor)", f"{full['site_bytes'] / mb:.1f} MB / {floor['site_bytes'] / mb:.1f} MB"),
+        ("bytes per paper (ours / floor)", f"{full['bytes_per_paper'] / 1024:.1f} KB / {floor['bytes_per_paper'] / 1024:.1f} KB"),
+        ("search index", f"{full['search_index_bytes'] / mb:.1f} MB"),
+        ("files / sitemap files", f"{full['files']} / {full['sitemaps']}"),
+        ("largest HTML page", f"{full['largest_html_bytes'] / 1024:.1f} KB ({full['largest_html']})"),
+        ("median paper page (ours / floor)",
+         f"{full['median_paper_page_bytes'] / 1024:.1f} KB / {floor['median_paper_page_bytes'] / 1024:.1f} KB"),
+        (f"incremental (+{NEXT_DIGEST} papers)",
+         f"{incremental['total_seconds']:.1f} s = {result['incremental_share']:.0%} of full; "
+         f"{incremental['markdown_written'] + incremental['markdown_removed']} Markdown and "
+         f"{incremental['html_written']} HTML files rewritten"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)

@@ -1,0 +1,119 @@
+"""Incremental builds: MkDocs renders only the pages whose generated Markdown changed.
+
+The generator rewrites only the Markdown files whose text changed (writer.write_tree), so an
+unchanged page keeps its modification time. The new site is staged next to the live one:
+
+- every page whose Markdown is not newer than its HTML is hard-linked from site/ (no copy);
+- every other file of site/ except a page is copied, because MkDocs rewrites files in place and
+  must never write through a link into the live site;
+- `mkdocs build --dirty` then renders the pages whose Markdown is newer (their HTML is missing),
+  the sitemap and the 404 page, and the new site is swapped in as usual.
+
+MkDocs' own `--dirty` mode is only safe when nothing but Markdown changed: the theme, the
+overrides, the config and the hand-written pages (their titles are the nav) must be as at the last
+build, recorded as a fingerprint in build/. A search index built by an MkDocs plugin would only hold
+the re-rendered pages, so a site with one always builds in full.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from .config import Project
+
+STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was built from
+PLUGIN_SEARCH = {"search", "material/search"}
+VERSIONED = ("mkdocs", "mkdocs-material", "minify-html")
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def fingerprint(project: Project) -> str:
+    """What every page depends on besides its own Markdown."""
+    digest = hashlib.sha256()
+    sources = [project.build_dir / "mkdocs.yml", *sorted(project.overrides.rglob("*")),
+               *sorted(project.pages.rglob("*")), *sorted(Path(__file__).parent.glob("*.py"))]
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in VERSIONED:
+        digest.update(f"{name}={metadata.version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def has_search_plugin(config_file: Path) -> bool:
+    plugins = yaml.safe_load(config_file.read_text(encoding="utf-8")).get("plugins") or []
+    names = {next(iter(p)) if isinstance(p, dict) else p for p in plugins}
+    return bool(names & PLUGIN_SEARCH)
+
+
+def reusable(project: Project, current: str) -> bool:
+    """Whether site/ can be the base of an incremental build."""
+    state = project.build_dir / STATE
+    if not project.site_dir.is_dir() or not state.is_file():
+        return False
+    recorded = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+    return recorded == current and not has_search_plugin(project.build_dir / "mkdocs.yml")
+
+
+def record(project: Project, current: str) -> None:
+    (project.build_dir / STATE).write_text(json.dumps({"fingerprint": current}) + "\n", encoding="utf-8")
+
+
+def forget(project: Project) -> None:
+    """Called before site/ changes: until the new fingerprint is recorded, no build may reuse it."""
+    (project.build_dir / STATE).unlink(missing_ok=True)
+
+
+def page_sources(docs: Path) -> dict[str, Path]:
+    """Site path of each page's HTML -> its Markdown (MkDocs' directory URLs)."""
+    pages = {}
+    for markdown in docs.rglob("*.md"):
+        relative = markdown.relative_to(docs)
+        folder = relative.parent if relative.name == "index.md" else relative.with_suffix("")
+        pages[(folder / "index.html").as_posix()] = markdown
+    return pages
+
+
+def clone_site(site: Path, docs: Path, staging: Path) -> frozenset[Path]:
+    """Stage `site` for a dirty build into `staging`; returns the pages linked unchanged."""
+    pages = page_sources(docs)
+    linked = set()
+    for folder, _, names in os.walk(site):
+        relative_folder = Path(folder).relative_to(site)
+        (staging / relative_folder).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            relative = (relative_folder / name).as_posix()
+            source, target = Path(folder, name), staging / relative
+            if relative in pages:
+                if source.stat().st_mtime >= pages[relative].stat().st_mtime:
+                    os.link(source, target)
+                    linked.add(target)
+            elif name != "index.html":  # an index.html without Markdown is a removed page
+                shutil.copy2(source, target)
+    return frozenset(linked)
+
+
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns on every dirty build, which --strict would turn into a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_DIRTY_WARNING)
+
+
+def dirty_build(argv: list[str]) -> None:
+    """`mkdocs build --dirty ARGV`, strict about every warning but the one about dirty builds."""
+    from mkdocs.__main__ import cli
+    logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
+    cli(["build", "--dirty", *argv], prog_name="mkdocs")
+
+
+if __name__ == "__main__":
+    dirty_build(sys.argv[1:])

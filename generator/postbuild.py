@@ -1,0 +1,88 @@
+"""Steps on the site MkDocs built: minified HTML, and a sitemap index once one sitemap would be too long.
+
+Both are pure functions of the built files, so the site stays byte-identical between builds. Files
+are replaced through a new file, never rewritten in place: an incremental build's staging folder
+shares unchanged files with the live site/ (see incremental.py).
+"""
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import minify_html
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the sitemaps.org maximum
+POOL_FROM = 2_000  # fewer pages are minified in this process: starting workers would cost more
+CHUNK = 500
+_URL = re.compile(rb"<url>.*?</url>", re.S)
+_NAMESPACE = b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+# minify-html unescapes "<" inside <title>: browsers read it as text there, simpler parsers as markup.
+_TITLE = re.compile(r"(<title>)(.*?)(</title>)", re.S)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def minify_files(paths: list[str]) -> int:
+    """Minify HTML files in place; returns the bytes saved.
+
+    Closing and <html>/<head> tags are kept: browsers do not need them, but simpler HTML parsers
+    (BeautifulSoup's, in the tests) nest unclosed elements wrongly.
+    """
+    saved = 0
+    for name in paths:
+        path = Path(name)
+        text = path.read_text(encoding="utf-8")
+        minified = minify_html.minify(text, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
+        data = _TITLE.sub(lambda m: m[1] + m[2].replace("<", "&lt;") + m[3], minified, count=1).encode()
+        saved += len(text.encode()) - len(data)
+        replace_file(path, data)
+    return saved
+
+
+def minify_site(site: Path, skip: frozenset[Path] = frozenset()) -> int:
+    """Minify every HTML file of `site` except those in `skip` (already minified); returns their count."""
+    paths = sorted(str(p) for p in site.rglob("*.html") if p not in skip)
+    if len(paths) < POOL_FROM:
+        minify_files(paths)
+        return len(paths)
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    # Fresh workers ("spawn"), not forks of this process: a fork would count the archive it holds twice
+    # in the process tree's peak memory.
+    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(minify_files, chunks))
+    return len(paths)
+
+
+def split_sitemap(site: Path, site_url: str, limit: int = SITEMAP_LIMIT) -> int:
+    """Turn sitemap.xml into a sitemap index of files of at most `limit` URLs; returns the file count.
+
+    A sitemap of `limit` URLs or fewer is left as MkDocs wrote it.
+    """
+    for stale in site.glob("sitemap-*.xml"):
+        stale.unlink()
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file() or not site_url:
+        return 0
+    urls = _URL.findall(sitemap.read_bytes())
+    if len(urls) <= limit:
+        return 1
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    parts = [urls[i:i + limit] for i in range(0, len(urls), limit)]
+    for number, part in enumerate(parts, start=1):
+        body = b"\n".join(part)
+        replace_file(site / f"sitemap-{number}.xml",
+                     b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset ' + _NAMESPACE + b">\n" + body + b"\n</urlset>\n")
+    entries = "".join(f"<sitemap><loc>{base}sitemap-{n}.xml</loc></sitemap>\n" for n in range(1, len(parts) + 1))
+    index = (b'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ' + _NAMESPACE + b">\n"
+             + entries.encode() + b"</sitemapindex>\n")
+    replace_file(sitemap, index)
+    replace_file(site / "sitemap.xml.gz", gzip.compress(index, mtime=0))
+    return len(parts)

@@ -1,0 +1,125 @@
+"""Scale: the bench command, the sitemap index, and incremental builds that touch only what changed."""
+import datetime as dt
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import cli, postbuild, store
+from generator.models import Digest, Entry, SourceMeta
+from generator.site import build
+from conftest import copy_project
+
+ABSTRACT = ("We present a method for {topic} that scales to large models and long sequences, "
+            "evaluated on public benchmarks where it improves over strong baselines by a clear margin.")
+
+
+def test_bench_writes_every_measurement(tmp_path, monkeypatch, capsys):
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["bench", "--papers", "200", "--output", "out.json"]) == 0
+    result = json.loads((project.root / "out.json").read_text())
+    assert "full build / floor" in capsys.readouterr().out
+    full, floor, incremental = result["full"], result["floor"], result["incremental"]
+    assert result["papers"] == 200 and result["dates"] >= 3
+    assert set(full["seconds"]) == {"generate", "mkdocs", "search", "finish"}
+    for measured in (full, floor, incremental):
+        assert measured["total_seconds"] > 0 and 20e6 < measured["peak_rss_bytes"] < 4e9
+    for measured in (full, floor):
+        assert measured["site_bytes"] > 200 * 1000 and measured["files"] > 200
+        assert measured["bytes_per_paper"] == measured["site_bytes"] / 200
+        assert 1000 < measured["median_paper_page_bytes"] <= measured["largest_html_bytes"] < 200 * 1024
+    assert full["largest_html"].endswith(".html") and full["sitemaps"] == 1
+    assert result["ratio_to_floor"] == full["total_seconds"] / floor["total_seconds"]
+    assert incremental["markdown_written"] > 100  # the new digest's papers, at least
+
+
+def urls(sitemap: bytes) -> list[str]:
+    return re.findall(r"<loc>([^<]*)</loc>", sitemap.decode())
+
+
+def test_sitemap_over_the_limit_becomes_an_index(seed_site, tmp_path):
+    original = (seed_site.site_dir / "sitemap.xml").read_bytes()
+    (tmp_path / "sitemap.xml").write_bytes(original)
+    (tmp_path / "sitemap-9.xml").write_text("stale")
+    site_url = "https://example.org/archive/"
+    assert postbuild.split_sitemap(tmp_path, site_url, limit=100) == 3
+    index = (tmp_path / "sitemap.xml").read_bytes()
+    assert urls(index) == [f"{site_url}sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert b"<sitemapindex" in index and gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()) == index
+    parts = [urls((tmp_path / f"sitemap-{n}.xml").read_bytes()) for n in (1, 2, 3)]
+    assert [len(p) for p in parts] == [100, 100, len(urls(original)) - 200]
+    assert sum(parts, []) == urls(original)
+    assert not (tmp_path / "sitemap-9.xml").exists()
+
+
+def test_sitemap_within_the_limit_is_left_alone(seed_site, tmp_path):
+    original = (seed_site.site_dir / "sitemap.xml").read_bytes()
+    (tmp_path / "sitemap.xml").write_bytes(original)
+    assert postbuild.split_sitemap(tmp_path, "https://example.org/") == 1
+    assert (tmp_path / "sitemap.xml").read_bytes() == original and len(list(tmp_path.iterdir())) == 1
+
+
+def files_of(site: Path) -> dict[str, tuple[int, str]]:
+    """Each file's content hash, and each page's inode: a page left untouched keeps its inode."""
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino if p.suffix == ".html" else 0,
+                                             hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def new_digest(date: dt.date, titles: list[str], again: Entry) -> Digest:
+    entries = [Entry(t, ABSTRACT.format(topic=t.lower()), 0, SourceMeta(arxiv_id=f"2501.0{n}"))
+               for n, t in enumerate(titles)]
+    return Digest(f"{date.isoformat()}.json", date, tuple(entries) + (again,))
+
+
+@pytest.fixture
+def searchless(tmp_path):
+    """The seed project without an MkDocs search plugin, whose index only a full build can write."""
+    project = copy_project(tmp_path / "project")
+    config = project.mkdocs_yml.read_text(encoding="utf-8")
+    project.mkdocs_yml.write_text(re.sub(r"\nplugins:\n(  - .*\n)+", "\nplugins: []\n", config), encoding="utf-8")
+    return project
+
+
+def test_incremental_build_rewrites_only_affected_pages(searchless, tmp_path):
+    build(searchless)
+    before = files_of(searchless.site_dir)
+    again = Entry("FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
+                  ABSTRACT.format(topic="attention"), 0)
+    digest = new_digest(dt.date(2025, 7, 1), ["Sparse Speculative Decoding", "Tiny Video Diffusion"], again)
+    (searchless.digests / digest.source).write_text(store.to_json(digest), encoding="utf-8")
+    report = build(searchless, incremental=True)
+    after = files_of(searchless.site_dir)
+    assert report.incremental and report.html_written < 40
+    # The search index is written whole by every build (search.py).
+    changed = {path for path in after if before.get(path) != after[path] and not path.startswith("pagefind/")}
+    assert "papers/sparse-speculative-decoding/index.html" in changed
+    assert "papers/flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/index.html" in changed
+    assert "dates/2025-07-01/index.html" in changed and "index.html" in changed
+    untouched = "papers/torchgeo-deep-learning-with-geospatial-data/index.html"
+    assert untouched not in changed and untouched in after
+    assert len(changed) <= report.html_written + 2  # the pages rendered, and the sitemap and its .gz
+    full = copy_project(tmp_path / "full", source=searchless.root)
+    build(full)
+    same_as_full = {p: h for p, (_, h) in files_of(full.site_dir).items() if not p.startswith("pagefind/")}
+    assert same_as_full == {p: h for p, (_, h) in after.items() if not p.startswith("pagefind/")}
+
+
+def test_incremental_build_falls_back_to_full_when_the_theme_changed(searchless):
+    build(searchless)
+    stylesheet = searchless.overrides / "assets" / "stylesheets" / "archive.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n.pda-new { color: red; }\n")
+    report = build(searchless, incremental=True)
+    assert not report.incremental and report.html_written == len(list(searchless.site_dir.rglob("*.html")))
+    assert ".pda-new" in (searchless.site_dir / "assets" / "stylesheets" / "archive.css").read_text()
+
+
+def test_incremental_build_of_a_site_with_a_search_plugin_is_full(searchless):
+    config = searchless.mkdocs_yml.read_text(encoding="utf-8")
+    searchless.mkdocs_yml.write_text(config.replace("\nplugins: []\n", "\nplugins: [search]\n"), encoding="utf-8")
+    build(searchless)
+    assert not build(searchless, incremental=True).incremental
