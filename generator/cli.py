@@ -35,6 +35,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    import json
+    from .searchbench import run, table
+    if args.papers < 1:
+        raise UserError("--papers must be at least 1")
+    result = run(Project.find(), args.papers)
+    output = Path(args.output or f"bench-search-{args.papers}.json")
+    output.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(table(result))
+    print(f"results written to {output}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
     serve(Project.find(), args.addr)
@@ -132,6 +145,8 @@ COMMANDS = {
     "import": (cmd_import, "add saved Daily Papers day pages or API responses to content/digests, offline"),
     "bench": (cmd_bench, "build a synthetic archive of N papers and measure time, memory and size against "
                          "a bare mkdocs-material site"),
+    "bench-search": (cmd_bench_search, "measure a visitor's search in headless Chromium: the seed site, a synthetic "
+                                       "index of N papers, and the built-in search it replaced"),
 }
 
 
@@ -143,6 +158,10 @@ def _arguments(name: str, command: argparse.ArgumentParser) -> None:
         command.add_argument("--papers", type=int, default=1000, help="papers in the synthetic archive "
                              "(default %(default)s)")
         command.add_argument("--output", help="JSON results file (default bench-PAPERS.json)")
+    elif name == "bench-search":
+        command.add_argument("--papers", type=int, default=50000, help="papers in the synthetic search index "
+                             "(default %(default)s)")
+        command.add_argument("--output", help="JSON results file (default bench-search-PAPERS.json)")
     elif name == "serve":
         command.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default %(default)s)")
     elif name == "check":

@@ -20,7 +20,7 @@ def _snapshot(project: Project) -> dict[str, float]:
 
 def _regenerate(project: Project) -> None:
     try:
-        report, pages, _ = generate(project)
+        report, pages, *_ = generate(project)
         print(f"regenerated: {report.written} of {pages} pages changed", flush=True)
     except ContentError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr, flush=True)

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, postbuild, writer
+from . import content, postbuild, search, writer
 from . import incremental as stages
 from .config import Project, read_settings
 from .errors import UserError
@@ -33,10 +33,10 @@ class BuildReport:
     incremental: bool = False
 
 
-def generate(project: Project) -> tuple[writer.WriteReport, int, str]:
+def generate(project: Project) -> tuple[writer.WriteReport, int, str, Archive]:
     """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
 
-    Returns the write report, the page count and the build's fixed timestamp.
+    Returns the write report, the page count, the build's fixed timestamp and the archive.
     """
     loaded = content.load(project)
     plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections))
@@ -50,7 +50,7 @@ def generate(project: Project) -> tuple[writer.WriteReport, int, str]:
     text = writer.site_config(project, nav)
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
         config.write_text(text, encoding="utf-8")
-    return report, len(files), build_epoch(loaded.archive)
+    return report, len(files), build_epoch(loaded.archive), loaded.archive
 
 
 def build_epoch(archive: Archive) -> str:
@@ -83,7 +83,7 @@ def replace_site(project: Project, new_site: Path) -> None:
 def build(project: Project, incremental: bool = False) -> BuildReport:
     """Build site/; `incremental` re-renders only changed pages when site/ allows it (incremental.py)."""
     started = time.perf_counter()
-    report, pages, epoch = generate(project)
+    report, pages, epoch, archive = generate(project)
     generated = time.perf_counter()
     current = stages.fingerprint(project)
     dirty = incremental and stages.reusable(project, current)
@@ -94,6 +94,7 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
         built = time.perf_counter()
         html_written = postbuild.minify_site(staging, skip=linked)
         postbuild.split_sitemap(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
+        search_seconds = search.write_index(archive, staging).seconds
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -101,4 +102,5 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
     replace_site(project, staging)
     stages.record(project, current)
     return BuildReport(pages, report.written, report.unchanged, report.removed, generated - started,
-                       built - generated, time.perf_counter() - built, html_written=html_written, incremental=dirty)
+                       built - generated, time.perf_counter() - built - search_seconds, search_seconds=search_seconds,
+                       html_written=html_written, incremental=dirty)

@@ -15,9 +15,9 @@ def test_home_to_tag_to_paper_then_search(page, seed_server):
     assert page.locator("h1").inner_text() == title
     assert page.locator(".pda-tags a", has_text="Attention and Sequence Models").count() == 1
 
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("FlashAttention")
-    results = page.locator(".md-search-result__item .md-search-result__link")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("FlashAttention")
+    results = page.locator(".pda-search .md-search-result__list[data-query=FlashAttention] h1")
     results.first.wait_for()
     assert "FlashAttention" in results.first.inner_text()
     assert page.errors == []

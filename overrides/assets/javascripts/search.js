@@ -1,0 +1,270 @@
+// The header search box (partials/search.html) over the site's Pagefind index in pagefind/.
+// Pagefind is loaded from the site itself on first use; it then fetches only the index chunks of
+// the words typed and the fragments of the results shown. Text from the index (titles, abstracts,
+// tag names) is only ever inserted as text nodes, never as HTML.
+(() => {
+  "use strict";
+  const root = document.querySelector("[data-pda-search]");
+  const toggle = document.getElementById("__search");
+  if (!root || !toggle) return;
+  const input = root.querySelector(".md-search__input");
+  const list = root.querySelector(".md-search-result__list");
+  const status = root.querySelector(".md-search-result__meta");
+  const facets = root.querySelector(".pda-search__facets");
+  const scroller = root.querySelector(".md-search__scrollwrap");
+  const tagSelect = root.querySelector(".pda-search__tag");
+  const yearSelect = root.querySelector(".pda-search__year");
+  const sortSelect = root.querySelector(".pda-search__sort");
+  const bundle = new URL(root.dataset.pdaSearch, location.href); // .../pagefind/, under any base path
+  const PAGE = 10; // results rendered at a time: each needs its fragment fetched
+  const EXCERPT_WORDS = 32;
+  const DEBOUNCE_MS = 120;
+
+  let engine = null; // Promise of the Pagefind module, once loaded
+  let dateRanks = null; // Promise of Map(result id -> rank by date featured, newest first)
+  let results = []; // the current query's results, in display order
+  let rendered = 0;
+  let active = -1;
+  let generation = 0; // bumped by each search, so a slow answer to an old query is dropped
+  let timer = 0;
+
+  const fetchJson = (name) => fetch(new URL(name, bundle)).then((r) => r.ok ? r.json() : Promise.reject(new Error(`${name}: ${r.status}`)));
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+        // Result URLs are site-relative ("/papers/x/"): prefix them with the site's own base path.
+        // termSimilarity: a word matched exactly ranks far above longer words it is a prefix of, so
+        // "FlashAttention" finds FlashAttention before FlashAttention2.
+        await pagefind.options({ baseUrl: new URL("..", bundle).pathname, noWorker: true,
+          ranking: { termSimilarity: 10 } });
+        await pagefind.init();
+        return pagefind;
+      });
+      fetchJson("pda-facets.json").then(fillFacets, () => {});
+    }
+    return engine;
+  }
+
+  function fillFacets(data) {
+    const add = (select, [value, count]) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = `${value} (${count})`;
+      select.append(option);
+    };
+    data.tags.forEach((tag) => add(tagSelect, tag));
+    data.years.forEach((year) => add(yearSelect, year));
+  }
+
+  function ranksByDate() {
+    if (!dateRanks) {
+      dateRanks = fetchJson("pda-dates.json").then((byDate) => {
+        const ranks = new Map();
+        Object.values(byDate).forEach((ids, rank) => ids.forEach((id) => ranks.set(id, rank)));
+        return ranks;
+      });
+    }
+    return dateRanks;
+  }
+
+  function open() {
+    if (!toggle.checked) toggle.checked = true;
+    input.setAttribute("aria-expanded", "true");
+    load();
+  }
+
+  function close() {
+    toggle.checked = false;
+    input.setAttribute("aria-expanded", "false");
+    input.blur();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  async function run() {
+    const query = input.value.trim();
+    const mine = ++generation;
+    if (!query) {
+      results = [];
+      list.replaceChildren();
+      facets.hidden = true;
+      status.textContent = "Type to search titles, abstracts, tags and arXiv ids";
+      return;
+    }
+    const filters = {};
+    if (tagSelect.value) filters.tag = [tagSelect.value];
+    if (yearSelect.value) filters.year = [yearSelect.value];
+    const pagefind = await load();
+    const search = await pagefind.search(query, { filters });
+    let found = search.results;
+    if (sortSelect.value === "date") {
+      const ranks = await ranksByDate();
+      // Array sort is stable: papers of the same date stay in order of relevance.
+      found = [...found].sort((a, b) => (ranks.get(a.id) ?? Infinity) - (ranks.get(b.id) ?? Infinity));
+    }
+    if (mine !== generation) return;
+    results = found;
+    rendered = 0;
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    const items = await renderable(mine, query);
+    if (!items) return;
+    list.replaceChildren(...items);
+    scroller.scrollTop = 0;
+    facets.hidden = false;
+    const n = results.length;
+    status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
+    // What the list shows, for the benchmark and the tests to wait on.
+    Object.assign(list.dataset, { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+  }
+
+  // The next PAGE results as list items, or null when a newer search has started meanwhile.
+  async function renderable(mine, query) {
+    const batch = results.slice(rendered, rendered + PAGE);
+    const data = await Promise.all(batch.map((r) => r.data()));
+    if (mine !== generation) return null;
+    const terms = words(query);
+    const items = data.map((d, i) => item(d, rendered + i, terms));
+    rendered += items.length;
+    return items;
+  }
+
+  async function more() {
+    if (rendered >= results.length) return;
+    const mine = generation;
+    const items = await renderable(mine, input.value.trim());
+    if (items) list.append(...items);
+  }
+
+  const words = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+  // Text with the words that start with a query term wrapped in <mark>, as DOM nodes.
+  function highlighted(parent, text, terms) {
+    for (const part of text.split(/(\s+)/)) {
+      const hit = part.trim() && words(part).some((w) => terms.some((t) => w.startsWith(t)));
+      if (hit) {
+        const mark = document.createElement("mark");
+        mark.textContent = part;
+        parent.append(mark);
+      } else {
+        parent.append(document.createTextNode(part));
+      }
+    }
+  }
+
+  // The densest window of matches within the abstract (the record's first `words` words), with
+  // Pagefind's matched word positions marked.
+  function excerpt(data) {
+    const p = document.createElement("p");
+    const content = data.content.split(/[\r\n\s]+/g);
+    const length = Math.min(Number(data.meta.words) || content.length, content.length);
+    const shifted = (data.raw_content || "").includes("\u200B"); // positions would not line up
+    const hits = shifted ? [] : data.weighted_locations.filter((l) => l.location < length);
+    let start = 0;
+    let best = -1;
+    for (const first of hits) {
+      const score = hits.filter((l) => l.location >= first.location - 4 && l.location < first.location - 4 + EXCERPT_WORDS)
+        .reduce((sum, l) => sum + l.balanced_score, 0);
+      if (score > best) [best, start] = [score, Math.max(0, first.location - 4)];
+    }
+    start = Math.max(0, Math.min(start, length - EXCERPT_WORDS));
+    const end = Math.min(length, start + EXCERPT_WORDS);
+    const marked = new Set(hits.map((l) => l.location));
+    const text = (from, to) => content.slice(from, to).join(" ");
+    p.append(start > 0 ? "… " : "");
+    for (let i = start; i < end; ) {
+      let j = i;
+      while (j < end && marked.has(j) === marked.has(i)) j += 1;
+      if (marked.has(i)) {
+        const mark = document.createElement("mark");
+        mark.textContent = text(i, j);
+        p.append(mark);
+      } else {
+        p.append(text(i, j));
+      }
+      p.append(j < end ? " " : "");
+      i = j;
+    }
+    p.append(end < length ? " …" : "");
+    return p;
+  }
+
+  function item(data, index, terms) {
+    const li = document.createElement("li");
+    li.className = "md-search-result__item";
+    li.id = `pda-search-result-${index}`;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = data.url;
+    link.tabIndex = -1;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const icon = document.createElement("div");
+    icon.className = "md-search-result__icon md-icon";
+    const title = document.createElement("h1");
+    highlighted(title, data.meta.title || data.url, terms);
+    const about = document.createElement("p");
+    about.className = "pda-search-result__about";
+    about.textContent = [data.meta.date, data.meta.arxiv && `arXiv:${data.meta.arxiv}`, data.meta.tags]
+      .filter(Boolean).join(" · ");
+    article.append(icon, title, excerpt(data), about);
+    link.append(article);
+    li.append(link);
+    return li;
+  }
+
+  function select(index) {
+    const items = list.children;
+    if (!items.length) return;
+    if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+    active = (index + items.length) % items.length;
+    items[active].setAttribute("aria-selected", "true");
+    items[active].scrollIntoView({ block: "nearest" });
+    input.setAttribute("aria-activedescendant", items[active].id);
+    if (active === items.length - 1) more();
+  }
+
+  input.addEventListener("focus", open);
+  input.addEventListener("input", schedule);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      select(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const chosen = list.children[Math.max(active, 0)];
+      if (chosen) chosen.querySelector("a").click();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  root.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
+  root.querySelector("form").addEventListener("reset", () => {
+    setTimeout(() => { run(); input.focus(); });
+  });
+  [tagSelect, yearSelect, sortSelect].forEach((s) => s.addEventListener("change", run));
+  scroller.addEventListener("scroll", () => {
+    if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 200) more();
+  });
+  // The header's search icon (small screens) and the overlay toggle the theme's search state.
+  toggle.addEventListener("change", () => (toggle.checked ? input.focus() : close()));
+  // "/", "s" or "f" anywhere but in a form field opens the search, as in mkdocs-material.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || target.isContentEditable
+        || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
+    if (["/", "s", "f"].includes(event.key)) {
+      event.preventDefault();
+      open();
+      input.focus();
+      input.select();
+    }
+  });
+})();

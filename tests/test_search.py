@@ -1,0 +1,197 @@
+"""Search: the Pagefind index's ranking, and the header search box driven in headless Chromium."""
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import SiteServer, copy_project
+from generator import search
+from generator.models import Archive, Paper, SourceMeta, Tag
+from generator.site import build
+from test_hostile import hostile_digest
+
+FLASH = "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
+FLASH2 = "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning"
+SHADOWKV = "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"
+
+
+def search_for(page, query: str, **choices) -> list[str]:
+    """Type `query` into the header search box, pick filters, and return the result titles."""
+    page.locator(".pda-search .md-search__input").click()
+    page.keyboard.type(query, delay=20)
+    for name, value in choices.items():
+        page.locator(f".pda-search__{name}").select_option(value)
+    expected = {"query": query, "tag": "", "year": "", "sort": "", **choices}
+    page.wait_for_function("""expected => {
+        const list = document.querySelector('.pda-search .md-search-result__list');
+        return Object.entries(expected).every(([key, value]) => list.dataset[key] === value);
+    }""", arg=expected)
+    return page.locator(".pda-search .md-search-result__item h1").all_inner_texts()
+
+
+def test_flashattention_finds_the_flashattention_paper_first(page, seed_server):
+    page.goto(seed_server.url)
+    assert search_for(page, "FlashAttention")[0] == FLASH
+    assert page.errors == []
+
+
+def test_kv_cache_finds_shadowkv_in_the_first_five(page, seed_server):
+    page.goto(seed_server.url)
+    assert SHADOWKV in search_for(page, "KV cache")[:5]
+    assert page.errors == []
+
+
+def test_an_exact_title_finds_its_paper_first(page, seed_server):
+    page.goto(seed_server.url)
+    assert search_for(page, FLASH2)[0] == FLASH2
+
+
+def test_results_show_highlighted_excerpts_and_dates(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "KV cache")
+    first = page.locator(".pda-search .md-search-result__item").first
+    assert [m.lower() for m in first.locator("p mark").all_inner_texts()][:1] in (["kv cache"], ["kv"], ["cache"])
+    assert re.match(r"\d{4}-\d\d-\d\d · ", first.locator(".pda-search-result__about").inner_text())
+
+
+def result_count(page) -> int:
+    return int(page.locator(".pda-search .md-search-result__meta").inner_text().split()[0])
+
+
+def test_a_tag_filter_narrows_the_results(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "attention")
+    everything = result_count(page)
+    page.locator(".pda-search__tag").select_option("Hardware and Kernels")
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.tag")
+    assert 0 < result_count(page) < everything
+    abouts = page.locator(".pda-search-result__about").all_inner_texts()
+    assert abouts and all("Hardware and Kernels" in about for about in abouts)
+    assert page.errors == []
+
+
+def test_sort_by_date_featured_puts_the_newest_first(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "attention", sort="date")
+    dates = [about.split(" · ")[0] for about in page.locator(".pda-search-result__about").all_inner_texts()]
+    assert len(dates) == 10 and dates == sorted(dates, reverse=True) and dates[0] == "2025-06-26"
+    assert page.errors == []
+
+
+def test_search_from_a_paper_page_enter_opens_the_first_result(page, seed_server):
+    page.goto(seed_server.url + "papers/" + "flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/")
+    search_for(page, "ShadowKV")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/shadowkv-[a-z0-9-]+/$"))
+    assert page.locator("h1").inner_text() == SHADOWKV
+    assert page.errors == []
+
+
+def test_keyboard_selects_results_and_slash_focuses_the_box(page, seed_server):
+    page.goto(seed_server.url)
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-search__input')")
+    titles = search_for(page, "FlashAttention")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("[aria-selected=true] h1").inner_text() == titles[1]
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    assert page.locator("h1").inner_text() == titles[1]
+    page.keyboard.press("s")
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    assert page.errors == []
+
+
+def test_clicking_a_result_opens_the_paper(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "FlashAttention")
+    page.locator(".pda-search .md-search-result__link").first.click()
+    page.wait_for_url(re.compile(r"/papers/flashattention-fast-[a-z0-9-]+/$"))
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("hostile-search") / "project")
+    for path in project.digests.glob("*.txt"):
+        path.unlink()
+    text, papers = hostile_digest()
+    (project.digests / "hostile.txt").write_text(text, encoding="utf-8")
+    project.dates_file.write_text("hostile.txt: 2025-03-11\n", encoding="utf-8")
+    build(project)
+    server = SiteServer(project.site_dir)
+    yield server
+    server.close()
+
+
+def test_a_hostile_title_shows_as_text_in_results(page, hostile_server):
+    page.goto(hostile_server.url)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    titles = search_for(page, "onerror")
+    assert titles[0] == "<img src=x onerror=alert(1)>"
+    assert "<script>alert(1)</script>" in search_for_again(page, "script")
+    results = page.locator(".pda-search .md-search-result__list")
+    assert results.locator("img, script, b").count() == 0
+    assert "&amp; &lt;b&gt;" in search_for_again(page, "amp")  # exactly as written, not decoded
+    assert dialogs == [] and page.errors == []
+
+
+def search_for_again(page, query: str) -> list[str]:
+    page.locator(".pda-search .md-search__input").fill("")
+    return search_for(page, query)
+
+
+# The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
+
+def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11) -> Paper:
+    return Paper(slug, title, abstract, (dt.date(2025, 3, day),), SourceMeta(arxiv_id=arxiv), tuple(tags))
+
+
+FILLER = "The method is evaluated on standard benchmarks and compared with strong baselines in detail."
+
+
+@pytest.fixture(scope="module")
+def index_server(tmp_path_factory):
+    site = tmp_path_factory.mktemp("index")
+    papers = [
+        paper("abstract-only", "A Study of Sequence Models",
+              f"Zebrafish zebrafish zebrafish: we model zebrafish swimming. {FILLER}", arxiv="2501.00001"),
+        paper("in-title", "Zebrafish Tracking at Scale", f"We track animals in video. {FILLER} {FILLER}"),
+        paper("cites-the-id", "Reproducing a Baseline", f"We reproduce arXiv 2407.21783 and 2407.21783 again. {FILLER}"),
+        paper("has-the-id", "The Llama 3 Herd of Models", f"A family of language models. {FILLER}", arxiv="2407.21783"),
+        paper("tagged", "Learning to Grasp", f"Policies for manipulation. {FILLER}", tags=["robotics"]),
+    ]
+    archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
+                      (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
+    report = search.write_index(archive, site)
+    assert report.papers == 5 and report.seconds > 0 and report.bytes > 0
+    (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
+    server = SiteServer(site)
+    yield server
+    server.close()
+
+
+def index_search(page, server, query: str) -> list[str]:
+    page.goto(server.url)
+    return page.evaluate("""async query => {
+        const pagefind = await import('./pagefind/pagefind.js');
+        await pagefind.options({ noWorker: true });
+        const found = await pagefind.search(query);
+        return Promise.all(found.results.map(async r => (await r.data()).url));
+    }""", query)
+
+
+def test_a_title_match_ranks_above_abstract_only_matches(page, index_server):
+    assert index_search(page, index_server, "zebrafish") == ["/papers/in-title/", "/papers/abstract-only/"]
+
+
+def test_an_arxiv_id_finds_its_paper_first(page, index_server):
+    assert index_search(page, index_server, "2407.21783")[0] == "/papers/has-the-id/"
+
+
+def test_tag_names_are_searchable(page, index_server):
+    assert index_search(page, index_server, "robotics") == ["/papers/tagged/"]
+    assert page.errors == []
