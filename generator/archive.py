@@ -1,6 +1,7 @@
 """Digests in, deduplicated and tagged papers out."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 
 from . import slugs
@@ -55,9 +56,27 @@ def _paper(slug: str, group: _Group) -> Paper:
     return Paper(slug=slug, title=first.title, abstract=first.abstract, dates=dates, meta=meta)
 
 
-def tag(papers: list[Paper], rules: Rules) -> list[Paper]:
-    """Automatic tags from the rules, with their evidence."""
-    return [_with(p, auto_tags(rules, p)) for p in papers]
+def tag(papers: list[Paper], rules: Rules, known: dict[str, tuple] | None = None) -> list[Paper]:
+    """Automatic tags from the rules, with their evidence.
+
+    `known` maps tag_key(paper) to the decisions of the same rules, and gains the papers not in it:
+    a cache kept between builds, since tagging is most of the time of loading a large archive.
+    """
+    if known is None:
+        return [_with(p, auto_tags(rules, p)) for p in papers]
+    tagged = []
+    for paper in papers:
+        key = tag_key(paper)
+        if key not in known:
+            known[key] = auto_tags(rules, paper)
+        tagged.append(_with(paper, known[key]))
+    return tagged
+
+
+def tag_key(paper: Paper) -> str:
+    """What the rules read of a paper."""
+    text = "\0".join((paper.title, paper.abstract, *paper.meta.ai_keywords))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def correct(papers: list[Paper], corrections: dict[str, Correction]) -> list[Paper]:

@@ -4,9 +4,11 @@ In one run: the full build (site.build, timed by its phases), then an incrementa
 more 100-paper digest, then the floor, a bare mkdocs-material site of N minimal pages (a title and
 one paragraph, the same theme settings, MkDocs' own search) built by a plain `mkdocs build`.
 
-Each build runs in a fresh Python process, so its peak memory is its own: peak RSS is that process's
-maximum resident set plus the largest of its finished children's (MkDocs runs as a child), from
-getrusage(2). The two never peak at once, so the sum is an upper bound on the tree's peak.
+Each build runs in a fresh Python process, so its peak memory is its own. Peak RSS is the larger of
+two figures: that process's maximum resident set plus the largest of its children's, from
+getrusage(2) (an upper bound while one child runs at a time), and the largest sum of the resident
+sets of the whole process tree, sampled from /proc every 0.2 s (which counts two MkDocs processes
+running at once).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +31,8 @@ from . import synthetic
 from .config import Project
 
 NEXT_DIGEST = 100  # papers in the digest added before the incremental build
+SAMPLE_SECONDS = 0.2
+PAGE = os.sysconf("SC_PAGE_SIZE")
 SEARCH_OUTPUTS = ("search", "pagefind")  # folders holding a search index, by search engine
 
 
@@ -37,15 +42,69 @@ def peak_rss_bytes() -> int:
     return (own + children) * 1024  # Linux reports kilobytes
 
 
+def tree_rss_bytes(root: int) -> int:
+    """The resident memory of process `root` and all its descendants now, from /proc."""
+    parents, rss = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * PAGE
+        except (OSError, IndexError, ValueError):  # the process ended meanwhile
+            continue
+    total = 0
+    for pid in rss:
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        total += rss[pid] if ancestor == root else 0
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Samples this process tree's memory: children that run at once (parallel.py) add up."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.peak = max(self.peak, tree_rss_bytes(os.getpid()))
+
+
 def timed_build(root: str, incremental: bool) -> dict:
     """One site.build in this (fresh) process: its phases, counts and peak memory."""
     from .site import build
+    sampler = TreeSampler()
+    sampler.start()
     report = build(Project(Path(root)), incremental=incremental)
+    sampler.done.set()
     phases = {"generate": report.generate_seconds, "mkdocs": report.mkdocs_seconds,
               "search": report.search_seconds, "finish": report.finish_seconds}
-    return {"seconds": phases, "total_seconds": sum(phases.values()), "peak_rss_bytes": peak_rss_bytes(),
+    return {"seconds": phases, "total_seconds": sum(phases.values()),
+            "peak_rss_bytes": max(peak_rss_bytes(), sampler.peak),
             "markdown_written": report.written, "markdown_removed": report.removed,
             "html_written": report.html_written, "incremental": report.incremental}
+
+
+def timed_related(root: str) -> dict:
+    """related.compute over the archive at `root`, in this (fresh) process: its time, and the resident
+    memory it adds at its peak (VmHWM, first reset to the current resident set through clear_refs)."""
+    from . import content, related
+    papers = content.load(Project(Path(root))).archive.papers
+    before = _status_bytes("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")
+    started = time.perf_counter()
+    related.compute(papers)
+    return {"seconds": time.perf_counter() - started, "extra_peak_bytes": _status_bytes("VmHWM") - before}
+
+
+def _status_bytes(field: str) -> int:
+    """A memory figure of this process from /proc/self/status (reported in kB)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
 
 
 def timed_floor(folder: str) -> dict:
@@ -103,6 +162,7 @@ def run(source: Project, papers: int) -> dict:
         synthetic_seconds = time.perf_counter() - started
         full = in_fresh_process(timed_build, str(project.root), False)
         full.update(measure_site(project.site_dir, papers))
+        similar = in_fresh_process(timed_related, str(project.root))
         synthetic.next_digest(project, generator, NEXT_DIGEST)
         incremental = in_fresh_process(timed_build, str(project.root), True)
         floor_site = write_floor(project, folder / "floor")
@@ -110,7 +170,7 @@ def run(source: Project, papers: int) -> dict:
         floor.update(measure_site(floor_site, papers))
         dates = len(list(project.digests.glob("*.json"))) - 1
     return {"papers": papers, "dates": dates, "cpus": _cpus(), "synthetic_seconds": synthetic_seconds,
-            "full": full, "incremental": incremental, "floor": floor,
+            "full": full, "incremental": incremental, "floor": floor, "related": similar,
             "ratio_to_floor": full["total_seconds"] / floor["total_seconds"],
             "incremental_share": incremental["total_seconds"] / full["total_seconds"]}
 
@@ -134,6 +194,8 @@ def table(result: dict) -> str:
         ("site size (ours / floor)", f"{full['site_bytes'] / mb:.1f} MB / {floor['site_bytes'] / mb:.1f} MB"),
         ("bytes per paper (ours / floor)", f"{full['bytes_per_paper'] / 1024:.1f} KB / {floor['bytes_per_paper'] / 1024:.1f} KB"),
         ("search index", f"{full['search_index_bytes'] / mb:.1f} MB"),
+        ("related papers (top 5 of each)",
+         f"{result['related']['seconds']:.1f} s, +{result['related']['extra_peak_bytes'] / mb:.0f} MB at peak"),
         ("files / sitemap files", f"{full['files']} / {full['sitemaps']}"),
         ("largest HTML page", f"{full['largest_html_bytes'] / 1024:.1f} KB ({full['largest_html']})"),
         ("median paper page (ours / floor)",

@@ -88,8 +88,11 @@ def read_corrections(project: Project, tag_slugs: list[str], problems: list[Prob
     return corrections
 
 
-def load(project: Project) -> Loaded:
-    """Read and validate all content; raise ContentError listing every error found."""
+def load(project: Project, known_tags: dict[str, tuple] | None = None) -> Loaded:
+    """Read and validate all content; raise ContentError listing every error found.
+
+    `known_tags` is a cache of the rules' decisions for archive.tag, kept by the caller.
+    """
     problems: list[Problem] = []
     tags, rules = read_vocabulary(project, problems)
     digests = read_digests(project, problems)
@@ -98,7 +101,7 @@ def load(project: Project) -> Loaded:
     if errors_only(problems) or rules is None:
         raise ContentError(problems)
     merged, days = archiving.merge(digests)
-    papers = archiving.tag(merged, rules)
+    papers = archiving.tag(merged, rules, known_tags)
     problems += check_papers(list(corrections.values()), {p.slug: p for p in papers})
     if errors_only(problems):
         raise ContentError(problems)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import sys
 from importlib import metadata
@@ -28,24 +29,74 @@ from pathlib import Path
 import yaml
 
 from .config import Project
+from .pages import PagePlan
 
 STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was built from
+PAGES = "pages.json"  # in build/: a signature of the inputs of each generated Markdown page
+TAGS = "tags.pickle"  # in build/: the rules' decisions for each paper's text (archive.tag)
 PLUGIN_SEARCH = {"search", "material/search"}
 VERSIONED = ("mkdocs", "mkdocs-material", "minify-html")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
-def fingerprint(project: Project) -> str:
-    """What every page depends on besides its own Markdown."""
-    digest = hashlib.sha256()
-    sources = [project.build_dir / "mkdocs.yml", *sorted(project.overrides.rglob("*")),
-               *sorted(project.pages.rglob("*")), *sorted(Path(__file__).parent.glob("*.py"))]
-    for path in sources:
+def _hash_files(paths: list[Path], extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
+    for path in paths:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in VERSIONED:
-        digest.update(f"{name}={metadata.version(name)}\0".encode())
     return digest.hexdigest()
+
+
+def _code() -> list[Path]:
+    """The generator's code and page templates: a change to them may change any page."""
+    package = Path(__file__).parent
+    return sorted(package.glob("*.py")) + sorted(package.glob("templates/*"))
+
+
+def fingerprint(project: Project) -> str:
+    """What every page depends on besides its own Markdown."""
+    versions = "".join(f"{name}={metadata.version(name)}\0" for name in VERSIONED)
+    return _hash_files([project.build_dir / "mkdocs.yml", *sorted(project.overrides.rglob("*")),
+                        *sorted(project.pages.rglob("*")), *_code()], versions)
+
+
+def page_signatures(plans: list[PagePlan]) -> dict[str, str]:
+    """Markdown path -> a hash of everything its text is rendered from: its plan, the code, the templates."""
+    code = _hash_files(_code())
+    return {plan.path: hashlib.blake2b(f"{code}{plan!r}".encode(), digest_size=16).hexdigest() for plan in plans}
+
+
+def current_pages(project: Project, signatures: dict[str, str]) -> frozenset[str]:
+    """Generated pages whose Markdown was last written from the same inputs: rendering them again is wasted."""
+    recorded = project.build_dir / PAGES
+    if not recorded.is_file():
+        return frozenset()
+    previous = json.loads(recorded.read_text(encoding="utf-8"))
+    return frozenset(path for path, signature in signatures.items()
+                     if previous.get(path) == signature and (project.docs_dir / path).is_file())
+
+
+def record_pages(project: Project, signatures: dict[str, str]) -> None:
+    (project.build_dir / PAGES).write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
+
+
+def known_tags(project: Project) -> dict[str, tuple]:
+    """The rules' decisions from the last build, if made by the same rules and code (else empty)."""
+    try:
+        with (project.build_dir / TAGS).open("rb") as file:
+            version, known = pickle.load(file)  # written by record_tags below, never from elsewhere
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        return {}
+    return known if version == _tags_version(project) else {}
+
+
+def record_tags(project: Project, known: dict[str, tuple]) -> None:
+    with (project.build_dir / TAGS).open("wb") as file:
+        pickle.dump((_tags_version(project), known), file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _tags_version(project: Project) -> str:
+    return _hash_files([project.rules, project.taxonomy, *_code()])
 
 
 def has_search_plugin(config_file: Path) -> bool:

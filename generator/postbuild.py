@@ -1,4 +1,4 @@
-"""Steps on the site MkDocs built: minified HTML, and a sitemap index once one sitemap would be too long.
+"""Steps on the site MkDocs built: minified HTML, and sorted sitemaps, split past 50,000 URLs.
 
 Both are pure functions of the built files, so the site stays byte-identical between builds. Files
 are replaced through a new file, never rewritten in place: an incremental build's staging folder
@@ -19,6 +19,7 @@ SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the sitemaps.org maximum
 POOL_FROM = 2_000  # fewer pages are minified in this process: starting workers would cost more
 CHUNK = 500
 _URL = re.compile(rb"<url>.*?</url>", re.S)
+_LOC = re.compile(rb"<loc>(.*?)</loc>", re.S)
 _NAMESPACE = b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 # minify-html unescapes "<" inside <title>: browsers read it as text there, simpler parsers as markup.
 _TITLE = re.compile(r"(<title>)(.*?)(</title>)", re.S)
@@ -61,28 +62,40 @@ def minify_site(site: Path, skip: frozenset[Path] = frozenset()) -> int:
     return len(paths)
 
 
-def split_sitemap(site: Path, site_url: str, limit: int = SITEMAP_LIMIT) -> int:
-    """Turn sitemap.xml into a sitemap index of files of at most `limit` URLs; returns the file count.
+def _entries(sitemap: Path) -> list[bytes]:
+    return _URL.findall(sitemap.read_bytes()) if sitemap.is_file() else []
 
-    A sitemap of `limit` URLs or fewer is left as MkDocs wrote it.
+
+def _urlset(entries: list[bytes]) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset ' + _NAMESPACE + b">\n" + b"\n".join(entries) + b"\n</urlset>\n"
+
+
+def merge_sitemap(sitemap: Path, other: Path) -> None:
+    """Add the URLs of `other` to `sitemap` (two MkDocs processes each wrote one, see parallel.py)."""
+    replace_file(sitemap, _urlset(_entries(sitemap) + _entries(other)))
+
+
+def write_sitemaps(site: Path, site_url: str, limit: int = SITEMAP_LIMIT) -> int:
+    """Rewrite sitemap.xml with its URLs sorted, as one file or, past `limit` URLs, as a sitemap index
+    of files of at most `limit` URLs each; sitemap.xml.gz follows. Returns the count of URL files.
+
+    Sorted, so however many MkDocs processes built the site its sitemap is the same.
     """
     for stale in site.glob("sitemap-*.xml"):
         stale.unlink()
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file() or not site_url:
+    entries = sorted(_entries(site / "sitemap.xml"), key=lambda entry: _LOC.search(entry)[1])
+    if not entries:
         return 0
-    urls = _URL.findall(sitemap.read_bytes())
-    if len(urls) <= limit:
-        return 1
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    parts = [urls[i:i + limit] for i in range(0, len(urls), limit)]
-    for number, part in enumerate(parts, start=1):
-        body = b"\n".join(part)
-        replace_file(site / f"sitemap-{number}.xml",
-                     b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset ' + _NAMESPACE + b">\n" + body + b"\n</urlset>\n")
-    entries = "".join(f"<sitemap><loc>{base}sitemap-{n}.xml</loc></sitemap>\n" for n in range(1, len(parts) + 1))
-    index = (b'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ' + _NAMESPACE + b">\n"
-             + entries.encode() + b"</sitemapindex>\n")
-    replace_file(sitemap, index)
+    if len(entries) <= limit:
+        parts, index = [entries], _urlset(entries)
+    else:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        parts = [entries[i:i + limit] for i in range(0, len(entries), limit)]
+        for number, part in enumerate(parts, start=1):
+            replace_file(site / f"sitemap-{number}.xml", _urlset(part))
+        listed = "".join(f"<sitemap><loc>{base}sitemap-{n}.xml</loc></sitemap>\n" for n in range(1, len(parts) + 1))
+        index = (b'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ' + _NAMESPACE + b">\n"
+                 + listed.encode() + b"</sitemapindex>\n")
+    replace_file(site / "sitemap.xml", index)
     replace_file(site / "sitemap.xml.gz", gzip.compress(index, mtime=0))
     return len(parts)

@@ -113,4 +113,5 @@ def _convert(node, file: str, problems: list[Problem]) -> Any:
 
 def dump(data: Any) -> str:
     """Serialise plain data deterministically (sorted keys, unicode kept, no line folding)."""
-    return yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1_000_000)
+    # libyaml's emitter (CSafeDumper) writes the same YAML as the pure-Python one, about ten times faster.
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=True, allow_unicode=True, width=1_000_000)

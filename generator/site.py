@@ -10,8 +10,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from . import content, postbuild, search, writer
+from . import content, parallel, postbuild, search, writer
 from . import incremental as stages
 from .config import Project, read_settings
 from .errors import UserError
@@ -38,19 +39,26 @@ def generate(project: Project) -> tuple[writer.WriteReport, int, str, Archive]:
 
     Returns the write report, the page count, the build's fixed timestamp and the archive.
     """
-    loaded = content.load(project)
+    known = stages.known_tags(project)
+    cached = len(known)
+    loaded = content.load(project, known)
     plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections))
-    files = writer.render_all(plans)
+    signatures = stages.page_signatures(plans)
+    current = stages.current_pages(project, signatures)
+    files = writer.render_all([plan for plan in plans if plan.path not in current])
     own = writer.hand_written(project)
     files.update(own)
     nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]
     project.build_dir.mkdir(exist_ok=True)
-    report = writer.write_tree(project.docs_dir, files)
+    report = writer.write_tree(project.docs_dir, files, keep=current)
+    stages.record_pages(project, signatures)
+    if len(known) != cached:
+        stages.record_tags(project, known)
     config = project.build_dir / "mkdocs.yml"
     text = writer.site_config(project, nav)
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
         config.write_text(text, encoding="utf-8")
-    return report, len(files), build_epoch(loaded.archive), loaded.archive
+    return report, len(files) + len(current), build_epoch(loaded.archive), loaded.archive
 
 
 def build_epoch(archive: Archive) -> str:
@@ -60,13 +68,43 @@ def build_epoch(archive: Archive) -> str:
 
 
 def run_mkdocs(project: Project, site_dir: Path, epoch: str, dirty: bool = False) -> None:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+    """MkDocs into site_dir: as two processes at once for a large site (parallel.py), else one."""
+    config = project.build_dir / "mkdocs.yml"
+    letters = "" if dirty else parallel.initials(project.docs_dir)
+    if not letters:
+        _wait(*_start_mkdocs(config, site_dir, epoch, dirty))
+        return
+    second_site = site_dir.with_name(site_dir.name + "-part2")
+    processes = [_start_mkdocs(part, folder, epoch, False)
+                 for part, folder in zip(parallel.split_configs(config, letters), (site_dir, second_site))]
+    try:
+        for process, output in processes:
+            _wait(process, output)
+        postbuild.merge_sitemap(site_dir / "sitemap.xml", second_site / "sitemap.xml")
+        parallel.move_papers(second_site, site_dir)
+    finally:
+        for process, _ in processes:
+            if process.poll() is None:  # the other one failed
+                process.kill()
+                process.wait()
+        shutil.rmtree(second_site, ignore_errors=True)
+
+
+def _start_mkdocs(config: Path, site_dir: Path, epoch: str, dirty: bool) -> tuple[subprocess.Popen, IO[bytes]]:
     runner = ["generator.incremental"] if dirty else ["mkdocs", "build"]
-    command = [sys.executable, "-m", *runner, "--strict", "--quiet",
-               "--config-file", str(project.build_dir / "mkdocs.yml"), "--site-dir", str(site_dir)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+    command = [sys.executable, "-m", *runner, "--strict", "--quiet", "--config-file", str(config),
+               "--site-dir", str(site_dir)]
+    output = tempfile.TemporaryFile()  # a file, not a pipe: two processes at once never block on output
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+    return subprocess.Popen(command, env=env, stdout=output, stderr=output), output
+
+
+def _wait(process: subprocess.Popen, output: IO[bytes]) -> None:
+    process.wait()
+    output.seek(0)
+    detail = output.read().decode("utf-8", "replace").strip().splitlines()
+    output.close()
+    if process.returncode:
         raise UserError(f"mkdocs build failed: {detail[-1] if detail else 'no output'} "
                         f"(site/ left unchanged; run 'archive build -v' for MkDocs' full output)")
 
@@ -93,7 +131,7 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
         run_mkdocs(project, staging, epoch, dirty=dirty)
         built = time.perf_counter()
         html_written = postbuild.minify_site(staging, skip=linked)
-        postbuild.split_sitemap(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
+        postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
         search_seconds = search.write_index(archive, staging).seconds
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -49,8 +49,10 @@ class TermMatcher:
         tokens = re.findall(r"\w+", normalise(text))
         found, i = [], 0
         while i < len(tokens):
-            for words, is_prefix, term in self._candidates(tokens[i]):
-                if _matches(tokens, i, words, is_prefix):
+            candidates = self._cache.get(tokens[i])  # most words are cached: no call (an archive has millions)
+            for words, is_prefix, term in self._candidates(tokens[i]) if candidates is None else candidates:
+                # A one-word candidate matches by construction: it is the word, or a prefix of it.
+                if len(words) == 1 or _matches(tokens, i, words, is_prefix):
                     found.append(term)
                     i += len(words)
                     break
@@ -60,11 +62,12 @@ class TermMatcher:
 
 
 def _matches(tokens: list[str], i: int, words: tuple[str, ...], is_prefix: bool) -> bool:
-    if i + len(words) > len(tokens):
+    last = i + len(words) - 1
+    if last >= len(tokens):
         return False
-    last = len(words) - 1
-    return all(tokens[i + k] == w or (k == last and is_prefix and tokens[i + k].startswith(w))
-               for k, w in enumerate(words))
+    if not is_prefix:
+        return tuple(tokens[i:last + 1]) == words  # compared in C: this runs for every candidate
+    return tuple(tokens[i:last]) == words[:-1] and tokens[last].startswith(words[-1])
 
 
 @dataclass(frozen=True)
