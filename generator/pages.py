@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import cite, feeds, insights, related
 from .config import SiteSettings
 from .models import Archive, Paper, Tag
 from .reviews import correction_link
@@ -22,6 +23,7 @@ class PagePlan:
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     layout: str = ""  # the theme template, when not the theme's main.html
+    feed: str = ""  # the site path of the page's own Atom feed, announced in its head
 
     @property
     def path(self) -> str:
@@ -83,8 +85,11 @@ def paginate_growing(base_url: str, papers: list[Paper]) -> list[tuple[str, list
 
 def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str]) -> list[PagePlan]:
     names = {t.slug: t.name for t in archive.tags}
+    by_slug = {p.slug: p for p in archive.papers}
+    similar = related.compute(archive.papers)
     return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160), layout="paper.html",
-                     context={"paper": p, "tag_names": names, "correction_url": correction_link(p, settings, p.slug in corrected)})
+                     context={"paper": p, "tag_names": names, "correction_url": correction_link(p, settings, p.slug in corrected),
+                              "related": [listed(by_slug[s]) for s in similar[p.slug]], "bibtex": cite.bibtex(p, settings)})
             for p in archive.papers]
 
 
@@ -98,7 +103,7 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
     for tag in archive.tags:
         for url, chunk, pager in paginate_growing(f"tags/{tag.slug}/", by_tag[tag.slug]):
             title = f"{tag.name} (page {pager['number']})" if pager["number"] else tag.name
-            plans.append(PagePlan(url, "tag.md.j2", title, description=tag.description,
+            plans.append(PagePlan(url, "tag.md.j2", title, description=tag.description, feed=feeds.tag_feed(tag.slug),
                                   context={"tag": tag, "papers": chunk, "pager": pager}))
     for url, chunk, pager in paginate_growing("untagged/", [p for p in archive.papers if not p.tags]):
         title = f"Untagged papers (page {pager['number']})" if pager["number"] else "Untagged papers"
@@ -109,13 +114,21 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
 def date_pages(archive: Archive) -> list[PagePlan]:
     papers = {p.slug: p for p in archive.papers}
     plans = [PagePlan("dates/", "dates.md.j2", "Dates", context={
-        "days": [(d.date, len(d.slugs)) for d in reversed(archive.days)]})]
-    for day in archive.days:
+        "days": [(d.date, len(d.slugs)) for d in reversed(archive.days)],
+        "calendars": insights.calendars(archive, href=lambda date: f"{date.isoformat()}/")})]
+    dates = [None, *(d.date for d in archive.days), None]
+    for number, day in enumerate(archive.days, start=1):
         base = f"dates/{day.date.isoformat()}/"
+        around = {"previous": dates[number - 1], "next": dates[number + 1]}  # digest dates either side
         for url, chunk, pager in paginate(base, [papers[s] for s in day.slugs]):
             plans.append(PagePlan(url, "date.md.j2", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}",
-                                  context={"day": day, "papers": [listed(p) for p in chunk], "pager": pager}))
+                                  context={"day": day, "papers": [listed(p) for p in chunk], "pager": pager, **around}))
     return plans
+
+
+def stats_page(archive: Archive) -> PagePlan:
+    return PagePlan("stats/", "stats.md.j2", "Trends", context=insights.trends(archive),
+                    description="Papers per digest date, tags over time and the most-featured papers.")
 
 
 def home_page(archive: Archive, settings: SiteSettings) -> PagePlan:
@@ -132,5 +145,5 @@ def home_page(archive: Archive, settings: SiteSettings) -> PagePlan:
 
 def plan_site(archive: Archive, settings: SiteSettings, corrected: set[str]) -> list[PagePlan]:
     """Every generated page; `corrected` holds the slugs that have a correction file."""
-    return [home_page(archive, settings), *date_pages(archive), *tag_pages(archive),
+    return [home_page(archive, settings), *date_pages(archive), *tag_pages(archive), stats_page(archive),
             *paper_pages(archive, settings, corrected)]

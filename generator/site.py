@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from . import content, parallel, postbuild, search, writer
+from . import content, feeds, parallel, postbuild, search, writer
 from . import incremental as stages
 from .config import Project, read_settings
 from .errors import UserError
@@ -46,6 +46,7 @@ def generate(project: Project) -> tuple[writer.WriteReport, int, str, Archive]:
     signatures = stages.page_signatures(plans)
     current = stages.current_pages(project, signatures)
     files = writer.render_all([plan for plan in plans if plan.path not in current])
+    files.update(feeds.feed_files(loaded.archive, loaded.settings))
     own = writer.hand_written(project)
     files.update(own)
     nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]

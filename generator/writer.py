@@ -20,7 +20,7 @@ from .pages import PagePlan
 from .safeyaml import dump
 
 NAV = [{"Home": "index.md"}, {"Dates": "dates/index.md"}, {"Tags": "tags/index.md"},
-       {"Untagged": "untagged/index.md"}]
+       {"Trends": "stats/index.md"}, {"Untagged": "untagged/index.md"}]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ def front_matter(plan: PagePlan) -> Markup:
         meta["description"] = escape(plan.description)
     if plan.layout:
         meta["template"] = plan.layout
+    if plan.feed:
+        meta["feed"] = plan.feed
     return Markup(f"---\n{dump(meta)}---\n")
 
 

@@ -1,6 +1,7 @@
 """Hostile titles and abstracts are data: after a real build no markup, script or URL from them survives."""
 import re
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
@@ -23,14 +24,22 @@ def hostile_digest() -> tuple[str, list[tuple[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_project(tmp_path_factory):
+    """The hostile digest on two dates, so every paper is also among the most featured (Trends page)."""
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     for path in project.digests.glob("*.txt"):
         path.unlink()
     text, papers = hostile_digest()
     (project.digests / "hostile.txt").write_text(text, encoding="utf-8")
-    project.dates_file.write_text("hostile.txt: 2025-03-11\n", encoding="utf-8")
+    (project.digests / "hostile-again.txt").write_text(text.replace("\nMar 11\n", "\nMar 12\n"), encoding="utf-8")
+    project.dates_file.write_text("hostile.txt: 2025-03-11\nhostile-again.txt: 2025-03-12\n", encoding="utf-8")
     build(project)
+    return project, papers
+
+
+@pytest.fixture(scope="module")
+def hostile_site(hostile_project):
+    project, papers = hostile_project
     pages = {p.relative_to(project.site_dir).as_posix(): BeautifulSoup(p.read_text(), "html.parser")
              for p in project.site_dir.rglob("*.html")}
     return pages, papers
@@ -82,3 +91,24 @@ def test_listing_pages_show_titles_as_text(hostile_site):
     pages, papers = hostile_site
     listed = [a.get_text() for a in pages["dates/2025-03-11/index.html"].select(".pda-item__title")]
     assert listed == [title for title, _ in papers]
+
+
+def test_trends_page_shows_titles_as_text(hostile_site):
+    pages, papers = hostile_site
+    page = pages["stats/index.html"]
+    listed = [a.get_text() for a in page.select("article table a[href^='../papers/']")]
+    assert len(listed) == 10 and set(listed) <= {title for title, _ in papers}
+    bars = [title.get_text() for title in page.select("figure svg rect title")][-10:]
+    assert bars == [f"{title}: 2 times" for title in listed]
+
+
+def test_feeds_hold_titles_and_abstracts_as_text(hostile_project):
+    project, papers = hostile_project
+    feeds = {p.relative_to(project.site_dir).as_posix(): feedparser.parse(p.read_bytes())
+             for p in (project.site_dir / "feeds").rglob("*.xml")}
+    assert feeds and not [path for path, feed in feeds.items() if feed.bozo]
+    newest = feeds["feeds/digests.xml"].entries[0].content[0].value
+    assert [a.get_text() for a in BeautifulSoup(newest, "html.parser").find_all("a")] == [t for t, _ in papers]
+    abstracts = dict(papers)
+    for entry in (e for feed in feeds.values() for e in feed.entries if "/papers/" in e.id):
+        assert entry.summary == abstracts[entry.title]

@@ -4,19 +4,24 @@ from pathlib import Path
 
 import pytest
 
+from generator import store
 from generator.content import load
-from generator.models import Paper
+from generator.models import Digest, Entry, Paper, SourceMeta
 from generator.pages import PAGE_SIZE, paginate, paginate_growing, plan_site
 from generator.writer import relative_link, render_all
 from conftest import ROOT
 from generator.config import Project
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+FLASH_2 = "flashattention-2-faster-attention-with-better-parallelism-and-work-partitioning"
 PAGES = {
     "paper-with-links.md": "papers/torchgeo-deep-learning-with-geospatial-data/index.md",
-    "paper-featured-three-times.md": "papers/flashattention-2-faster-attention-with-better-parallelism-and-work-partitioning/index.md",
+    "paper-featured-three-times.md": f"papers/{FLASH_2}/index.md",
     "tag.md": "tags/edge/index.md",
     "date.md": "dates/2025-06-26/index.md",
+    "date-between-two-digests.md": "dates/2025-03-17/index.md",
+    "dates-calendar.md": "dates/index.md",
+    "stats.md": "stats/index.md",
     "home.md": "index.md",
 }
 
@@ -27,14 +32,30 @@ def rendered():
     return render_all(plan_site(loaded.archive, loaded.settings, set(loaded.corrections)))
 
 
-@pytest.mark.parametrize("golden, path", sorted(PAGES.items()))
-def test_page_matches_golden(rendered, golden, path, request):
-    actual = rendered[path]
+def assert_golden(actual: str, golden: str, request) -> None:
     target = GOLDEN / golden
     if request.config.getoption("--update-golden"):
         target.parent.mkdir(exist_ok=True)
         target.write_text(actual, encoding="utf-8")
-    assert actual == target.read_text(encoding="utf-8"), f"{path} differs from {target.name}"
+    assert actual == target.read_text(encoding="utf-8"), f"the page differs from {target.name}"
+
+
+@pytest.mark.parametrize("golden, path", sorted(PAGES.items()))
+def test_page_matches_golden(rendered, golden, path, request):
+    assert_golden(rendered[path], golden, request)
+
+
+def test_paper_the_live_site_knows_more_about_matches_golden(project, request):
+    """A seed paper featured again on the live site: its authors, links, upvotes, code and arXiv citation."""
+    seed = {p.slug: p for p in load(project).archive.papers}[FLASH_2]
+    meta = SourceMeta(arxiv_id="2307.08691", authors=("Tri Dao",), upvotes=42, published="2023-07-17",
+                      github_repo="https://github.com/Dao-AILab/flash-attention", github_stars=12345,
+                      project_page="https://tridao.me/publications/flash2/flash2.pdf")
+    digest = Digest("2025-07-01.json", dt.date(2025, 7, 1), (Entry(seed.title, seed.abstract, 1, meta),))
+    (project.digests / digest.source).write_text(store.to_json(digest), encoding="utf-8")
+    loaded = load(project)
+    rendered = render_all(plan_site(loaded.archive, loaded.settings, set(loaded.corrections)))
+    assert_golden(rendered[f"papers/{FLASH_2}/index.md"], "paper-from-the-live-site.md", request)
 
 
 def test_relative_links_between_pages():

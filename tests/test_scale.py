@@ -35,6 +35,7 @@ def test_bench_writes_every_measurement(tmp_path, monkeypatch, capsys):
     assert full["largest_html"].endswith(".html") and full["sitemaps"] == 1
     assert result["ratio_to_floor"] == full["total_seconds"] / floor["total_seconds"]
     assert incremental["markdown_written"] > 100  # the new digest's papers, at least
+    assert result["related"]["seconds"] > 0 and 0 < result["related"]["extra_peak_bytes"] < 1e9
 
 
 def urls(sitemap: bytes) -> list[str]:

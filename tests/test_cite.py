@@ -1,0 +1,66 @@
+"""The Cite block: BibTeX from what the archive knows, escaped for LaTeX, on every paper page."""
+import datetime as dt
+import re
+from dataclasses import replace
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator import cite
+from generator.config import SiteSettings
+from generator.models import Paper, SourceMeta
+
+SETTINGS = SiteSettings("Paper Digest Archive", "https://example.org/archive/", "", "main")
+SEED = Paper("flashattention-2-faster", "FlashAttention-2: Faster Attention with Better Parallelism",
+             "An abstract.", (dt.date(2025, 3, 11), dt.date(2025, 6, 26)))
+FETCHED = replace(SEED, meta=SourceMeta(arxiv_id="2307.08691", authors=("Tri Dao", "Zoë Ünal"), published="2023-07-17"))
+
+
+def fields(entry: str) -> dict[str, str]:
+    """Field name -> value of a one-field-per-line entry, as BibTeX reads it (outermost braces removed)."""
+    return dict(re.findall(r"^  (\w+) = \{(.*)\},$", entry, re.M))
+
+
+def test_a_seed_paper_is_cited_by_title_year_first_featured_and_archive_page():
+    entry = cite.bibtex(SEED, SETTINGS)
+    assert entry.startswith("@misc{flashattention22025,\n") and entry.endswith("}\n")
+    assert fields(entry) == {"title": "FlashAttention-2: Faster Attention with Better Parallelism", "year": "2025",
+                             "url": "https://example.org/archive/papers/flashattention-2-faster/"}
+
+
+def test_a_fetched_paper_is_cited_with_authors_and_its_arxiv_eprint():
+    entry = cite.bibtex(FETCHED, SETTINGS)
+    assert entry.startswith("@misc{dao2023flashattention2,\n")
+    assert fields(entry) == {"title": "FlashAttention-2: Faster Attention with Better Parallelism",
+                             "author": "Tri Dao and Zoë Ünal", "year": "2023", "eprint": "2307.08691",
+                             "archivePrefix": "arXiv", "url": "https://arxiv.org/abs/2307.08691"}
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("50% of $x_1$ & #2", r"50\% of \$x\_1\$ \& \#2"),
+    ("a {lone brace", r"a \textbraceleft{}lone brace"),
+    ("\\cite{x} ~ ^", r"\textbackslash{}cite\textbraceleft{}x\textbraceright{} \textasciitilde{} \textasciicircum{}"),
+    ("two\n  lines", "two lines"),
+])
+def test_latex_specials_in_fields_are_escaped(text, escaped):
+    assert cite.latex(text) == escaped
+    entry = cite.bibtex(replace(FETCHED, title=text, meta=replace(FETCHED.meta, authors=(text,))), SETTINGS)
+    assert fields(entry)["title"] == fields(entry)["author"] == escaped
+    assert entry.count("{") == entry.count("}")  # BibTeX counts every brace, escaped or not
+
+
+def test_keys_are_ascii_and_never_empty():
+    assert cite.key(replace(SEED, title="The Llama 3 Herd of Models")) == "llama2025"
+    assert cite.key(replace(FETCHED, meta=replace(FETCHED.meta, authors=("Zoë Ünal",)))) == "unal2023flashattention2"
+    assert cite.key(replace(SEED, title="视觉", meta=SourceMeta(authors=("张伟",)))) == "paper2025"
+
+
+def test_every_built_paper_page_has_a_cite_block(seed_site):
+    path = seed_site.site_dir / "papers" / "flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness"
+    page = BeautifulSoup((path / "index.html").read_text(), "html.parser")
+    entry = page.select_one("details.pda-cite pre code").get_text()
+    assert entry.startswith("@misc{flashattention2025,")
+    assert fields(entry)["url"] == ("https://paper-digest-archive.github.io/paper-digest-archive/papers/"
+                                   "flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/")
+    pages = list((seed_site.site_dir / "papers").glob("*/index.html"))
+    assert len(pages) == 262 and all(b"pda-cite" in p.read_bytes() for p in pages)
