@@ -22,7 +22,7 @@ TERMS = 32  # past the budget, a paper's most weighted terms find its candidates
 CANDIDATES = 50  # per paper, ranked by exact cosine
 BLOCK = 512  # rows per sparse product, which holds up to BLOCK x papers scores
 DECIMALS = 5  # scores are rounded so that near-equal floats tie, and ties go by slug on any machine
-SCORE_BITS, INDEX_BITS = 17, 20  # sort-key fields: rounded scores < 2**17, up to 2**20 papers
+SCORE_BITS, INDEX_BITS = 17, 24  # sort-key fields: rounded scores < 2**17, papers or terms < 2**24
 
 
 def vectors(papers: Sequence[Paper]) -> sp.csr_matrix:

@@ -21,3 +21,46 @@ def test_home_to_tag_to_paper_then_search(page, seed_server):
     results.first.wait_for()
     assert "FlashAttention" in results.first.inner_text()
     assert page.errors == []
+
+
+
+def rgb(css_color: str, background: tuple[float, ...] = (1, 1, 1)) -> tuple[float, ...]:
+    """An rgb()/rgba() colour as 0..1 channels, blended over `background` by its alpha."""
+    values = [float(v) for v in re.findall(r"[\d.]+", css_color)]
+    alpha = values[3] if len(values) > 3 else 1
+    return tuple(alpha * v / 255 + (1 - alpha) * b for v, b in zip(values[:3], background))
+
+
+def contrast(first: tuple[float, ...], second: tuple[float, ...]) -> float:
+    """WCAG contrast ratio of two colours."""
+    def luminance(color):
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in color]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_charts_read_in_the_light_and_the_dark_scheme(browser, seed_server):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)  # a fresh one: the theme remembers a scheme
+        page = context.new_page()
+        page.goto(seed_server.url + "stats/", wait_until="networkidle")
+        bar, text, background = page.evaluate("""() => [
+            getComputedStyle(document.querySelector('.pda-chart__bar')).fill,
+            getComputedStyle(document.querySelector('.pda-chart__svg text')).fill,
+            getComputedStyle(document.body).backgroundColor]""")
+        context.close()
+        ground = rgb(background)
+        assert contrast(rgb(bar, ground), ground) >= 3, f"{scheme}: bars {bar} on {background}"  # WCAG, graphics
+        assert contrast(rgb(text, ground), ground) >= 4.5, f"{scheme}: labels {text} on {background}"
+
+
+def test_the_calendar_and_previous_next_links_lead_through_the_dates(page, seed_server):
+    # Each page settles before the next click: leaving earlier would cancel its favicon request.
+    page.goto(seed_server.url + "dates/", wait_until="networkidle")
+    page.locator("figure.pda-calendar a").first.click()
+    page.wait_for_url(re.compile(r"/dates/2025-03-11/$"), wait_until="networkidle")
+    page.locator(".pda-daynav a[rel=next]").click()
+    page.wait_for_url(re.compile(r"/dates/2025-03-17/$"), wait_until="networkidle")
+    assert page.locator("h1").inner_text() == "Papers of March 17, 2025"
+    assert page.errors == []
