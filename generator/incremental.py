@@ -4,8 +4,9 @@ The generator rewrites only the Markdown files whose text changed (writer.write_
 unchanged page keeps its modification time. The new site is staged next to the live one:
 
 - every page whose Markdown is not newer than its HTML is hard-linked from site/ (no copy);
-- every other file of site/ except a page is copied, because MkDocs rewrites files in place and
-  must never write through a link into the live site;
+- every other file of site/ except a page and the search index (rewritten whole by every build) is
+  copied, because MkDocs rewrites files in place and must never write through a link into the live
+  site;
 - `mkdocs build --dirty` then renders the pages whose Markdown is newer (their HTML is missing),
   the sitemap and the 404 page, and the new site is swapped in as usual.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from .config import Project
+from .search import OUTPUT as SEARCH_OUTPUT  # written whole by every build
 from .pages import PagePlan
 
 STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was built from
@@ -137,8 +139,10 @@ def clone_site(site: Path, docs: Path, staging: Path) -> frozenset[Path]:
     """Stage `site` for a dirty build into `staging`; returns the pages linked unchanged."""
     pages = page_sources(docs)
     linked = set()
-    for folder, _, names in os.walk(site):
+    for folder, folders, names in os.walk(site):
         relative_folder = Path(folder).relative_to(site)
+        if not relative_folder.parts:
+            folders[:] = [name for name in folders if name != SEARCH_OUTPUT]
         (staging / relative_folder).mkdir(parents=True, exist_ok=True)
         for name in names:
             relative = (relative_folder / name).as_posix()
