@@ -10,10 +10,12 @@ from . import charts
 from .models import Archive, Paper
 
 MOST_FEATURED = 10
+RECENT_DATES = 120  # the per-date chart and table keep the Trends page small however long the archive runs
 
 
 def papers_per_date(archive: Archive) -> list[tuple[dt.date, int]]:
-    return [(day.date, len(day.slugs)) for day in archive.days]
+    """Papers per digest date, for the most recent RECENT_DATES dates."""
+    return [(day.date, len(day.slugs)) for day in archive.days[-RECENT_DATES:]]
 
 
 def months(archive: Archive) -> list[str]:
@@ -48,7 +50,7 @@ def trends(archive: Archive) -> dict:
     grid = tags_by_month(archive, columns)
     featured = most_featured(archive)
     return {
-        "paper_count": len(archive.papers), "day_count": len(archive.days),
+        "paper_count": len(archive.papers), "day_count": len(archive.days), "recent_dates": RECENT_DATES,
         "per_date": per_date, "per_date_chart": charts.column_chart(
             "Papers per digest date", [(d.isoformat(), n) for d, n in per_date], "paper"),
         "months": columns, "tag_rows": list(zip(archive.tags, grid)), "tags_chart": charts.heat_grid(

@@ -99,3 +99,13 @@ def test_dates_page_has_a_calendar_per_year(seed_site):
     calendar = page.select_one("figure.pda-calendar svg")
     assert calendar["aria-label"] == "Digest dates of 2025: 3 dates"
     assert [a["href"] for a in calendar.find_all("a")] == ["2025-03-11/", "2025-03-17/", "2025-06-26/"]
+
+
+def test_trends_page_keeps_only_the_recent_dates_per_date():
+    import datetime as dt
+    from generator import insights
+    from generator.models import Archive, Day
+    days = tuple(Day(dt.date(2024, 1, 1) + dt.timedelta(n), ("p",), ("d.json",)) for n in range(300))
+    recent = insights.papers_per_date(Archive(papers=(), days=days, tags=()))
+    assert len(recent) == insights.RECENT_DATES
+    assert recent[-1][0] == dt.date(2024, 1, 1) + dt.timedelta(299)
