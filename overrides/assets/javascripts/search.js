@@ -19,6 +19,10 @@
   const PAGE = 10; // results rendered at a time: each needs its fragment fetched
   const EXCERPT_WORDS = 32;
   const DEBOUNCE_MS = 120;
+  // Words in almost every abstract: each would load a large index chunk and narrow nothing
+  // (at 50,000 papers "of" alone is half a megabyte), so they are left out of the query.
+  const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of",
+    "on", "or", "the", "to", "via", "with"]);
 
   let engine = null; // Promise of the Pagefind module, once loaded
   let dateRanks = null; // Promise of Map(result id -> rank by date featured, newest first)
@@ -85,6 +89,11 @@
     timer = setTimeout(run, DEBOUNCE_MS);
   }
 
+  function significant(query) {
+    const kept = query.split(/\s+/).filter((word) => !STOP_WORDS.has(word.toLowerCase()));
+    return kept.length ? kept.join(" ") : query;
+  }
+
   async function run() {
     const query = input.value.trim();
     const mine = ++generation;
@@ -99,7 +108,7 @@
     if (tagSelect.value) filters.tag = [tagSelect.value];
     if (yearSelect.value) filters.year = [yearSelect.value];
     const pagefind = await load();
-    const search = await pagefind.search(query, { filters });
+    const search = await pagefind.search(significant(query), { filters });
     let found = search.results;
     if (sortSelect.value === "date") {
       const ranks = await ranksByDate();
