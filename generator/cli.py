@@ -22,30 +22,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
+def _benchmark(args: argparse.Namespace, module: str, prefix: str) -> int:
+    """Run a benchmark module's `run`, write its JSON results and print its table."""
+    import importlib
     import json
-    from .bench import run, table
+    bench = importlib.import_module(f".{module}", __package__)
     if args.papers < 1:
         raise UserError("--papers must be at least 1")
-    result = run(Project.find(), args.papers)
-    output = Path(args.output or f"bench-{args.papers}.json")
+    result = bench.run(Project.find(), args.papers)
+    output = Path(args.output or f"{prefix}-{args.papers}.json")
     output.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(table(result))
+    print(bench.table(result))
     print(f"results written to {output}")
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    return _benchmark(args, "bench", "bench")
 
 
 def cmd_bench_search(args: argparse.Namespace) -> int:
-    import json
-    from .searchbench import run, table
-    if args.papers < 1:
-        raise UserError("--papers must be at least 1")
-    result = run(Project.find(), args.papers)
-    output = Path(args.output or f"bench-search-{args.papers}.json")
-    output.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(table(result))
-    print(f"results written to {output}")
-    return 0
+    return _benchmark(args, "searchbench", "bench-search")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
