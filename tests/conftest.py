@@ -29,6 +29,19 @@ def copy_project(destination: Path, source: Path = ROOT) -> Project:
     return Project(destination)
 
 
+def project_of_digests(destination: Path, digests: dict[str, tuple[str, str]]) -> Project:
+    """A copy of the project whose only content is `digests` (file name -> (ISO date, text))."""
+    project = copy_project(destination)
+    for path in project.digests.iterdir():
+        path.unlink()
+    shutil.rmtree(project.corrections)  # they name seed papers, which are gone
+    for name, (date, text) in digests.items():
+        (project.digests / name).write_text(text, encoding="utf-8")
+    project.dates_file.write_text("".join(f"{name}: {date}\n" for name, (date, _) in digests.items()),
+                                  encoding="utf-8")
+    return project
+
+
 @pytest.fixture
 def project(tmp_path) -> Project:
     return copy_project(tmp_path / "project")

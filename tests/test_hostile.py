@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.site import build
-from conftest import copy_project
+from conftest import project_of_digests
 
 HOSTILE = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</title><script>x</script>",
@@ -26,13 +26,10 @@ def hostile_digest() -> tuple[str, list[tuple[str, str]]]:
 @pytest.fixture(scope="module")
 def hostile_project(tmp_path_factory):
     """The hostile digest on two dates, so every paper is also among the most featured (Trends page)."""
-    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    for path in project.digests.glob("*.txt"):
-        path.unlink()
     text, papers = hostile_digest()
-    (project.digests / "hostile.txt").write_text(text, encoding="utf-8")
-    (project.digests / "hostile-again.txt").write_text(text.replace("\nMar 11\n", "\nMar 12\n"), encoding="utf-8")
-    project.dates_file.write_text("hostile.txt: 2025-03-11\nhostile-again.txt: 2025-03-12\n", encoding="utf-8")
+    project = project_of_digests(tmp_path_factory.mktemp("hostile") / "project", {
+        "hostile.txt": ("2025-03-11", text),
+        "hostile-again.txt": ("2025-03-12", text.replace("\nMar 11\n", "\nMar 12\n"))})
     build(project)
     return project, papers
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import SiteServer, copy_project
+from conftest import SiteServer, project_of_digests
 from generator import search
 from generator.models import Archive, Paper, SourceMeta, Tag
 from generator.site import build
@@ -114,12 +114,9 @@ def test_clicking_a_result_opens_the_paper(page, seed_server):
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("hostile-search") / "project")
-    for path in project.digests.glob("*.txt"):
-        path.unlink()
-    text, papers = hostile_digest()
-    (project.digests / "hostile.txt").write_text(text, encoding="utf-8")
-    project.dates_file.write_text("hostile.txt: 2025-03-11\n", encoding="utf-8")
+    text, _ = hostile_digest()
+    project = project_of_digests(tmp_path_factory.mktemp("hostile-search") / "project",
+                                 {"hostile.txt": ("2025-03-11", text)})
     build(project)
     server = SiteServer(project.site_dir)
     yield server
