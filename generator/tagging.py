@@ -1,7 +1,8 @@
 """Automatic tags from transparent rules (content/tagging/rules.yml), then contributor corrections.
 
 A rule term is a phrase matched case-insensitively on word boundaries; a trailing `*` matches any
-word ending (`quantiz*` matches "quantization"). Hyphens count as spaces. Each tag has `strong`
+word ending (`quantiz*` matches "quantization") and a leading one any beginning of a single word
+(`*bench` matches "MMBench", the suffix benchmarks are named with). Hyphens count as spaces. Each tag has `strong`
 and `weak` terms; a paper's score for a tag adds the weight of every term found, times the weight
 of the field it was found in, counting up to `max_count` occurrences. A tag applies when its score
 reaches `threshold`. Where terms overlap in the text, the longest one is counted.
@@ -29,7 +30,10 @@ class TermMatcher:
     def __init__(self, terms: list[str]):
         self._exact: dict[str, list[tuple[tuple[str, ...], bool, str]]] = defaultdict(list)
         self._prefix: dict[str, list[tuple[tuple[str, ...], bool, str]]] = defaultdict(list)
+        self._suffixes = [(term[1:], ((term[1:],), False, term)) for term in terms if term.startswith("*")]
         for term in terms:
+            if term.startswith("*"):
+                continue
             words, is_prefix = tuple(term.rstrip("*").split()), term.endswith("*")
             target = self._prefix if is_prefix and len(words) == 1 else self._exact
             target[words[0]].append((words, is_prefix, term))
@@ -41,6 +45,7 @@ class TermMatcher:
         if found is None:
             found = list(self._exact.get(word, ()))
             found += [c for n in self._lengths if n <= len(word) for c in self._prefix.get(word[:n], ())]
+            found += [c for suffix, c in self._suffixes if word.endswith(suffix)]
             found.sort(key=lambda c: (-len(c[0]), -len(c[2])))
             self._cache[word] = found
         return found
@@ -87,7 +92,8 @@ def normalise(text: str) -> str:
 def read_rules(text: str, file: str, tag_slugs: set[str]) -> tuple[Rules | None, list[Problem]]:
     data, problems = load(text, file)
     if not isinstance(data, LineDict) or not isinstance(data.get("tags"), LineDict):
-        return None, problems + [Problem(file, 1, "expected 'threshold', weights and a 'tags' mapping")]
+        shape = [] if problems else [Problem(file, 1, "expected 'threshold', weights and a 'tags' mapping")]
+        return None, problems + shape  # a YAML error already says what is wrong
     terms: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for tag, spec in data["tags"].items():
         line = data["tags"].lines[tag]
@@ -99,8 +105,11 @@ def read_rules(text: str, file: str, tag_slugs: set[str]) -> tuple[Rules | None,
             continue
         for kind, words in spec.items():
             for word in words or ():
-                if not isinstance(word, str) or not normalise(word.rstrip("*")).split():
+                if not isinstance(word, str) or not normalise(word.strip("*")).split():
                     problems.append(Problem(file, spec.lines[kind], f"term {word!r} of '{tag}' must be a phrase"))
+                elif word.startswith("*") and (word.endswith("*") or len(word.split()) > 1):
+                    problems.append(Problem(file, spec.lines[kind],
+                                            f"term {word!r} of '{tag}': a leading * is for one word with no trailing *"))
                 else:
                     terms[" ".join(normalise(word).split())].append((tag, kind))
     try:
