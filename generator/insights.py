@@ -1,4 +1,4 @@
-"""The archive over time: the Trends page's data and charts, and the calendars of the dates index."""
+"""The archive over time: the Trends page's data and charts, and the calendars of the dates pages."""
 from __future__ import annotations
 
 import datetime as dt
@@ -60,9 +60,16 @@ def trends(archive: Archive) -> dict:
             "Most-featured papers: times featured", [(p.title, len(p.dates)) for p in featured], "time")}
 
 
-def calendars(archive: Archive, href: Callable[[dt.date], str]) -> list[tuple[int, Markup]]:
-    """A calendar heat-map per year with a digest, newest year first."""
-    counts: dict[int, dict[dt.date, int]] = {}
-    for day in archive.days:
-        counts.setdefault(day.date.year, {})[day.date] = len(day.slugs)
-    return [(year, charts.calendar(year, counts[year], href)) for year in sorted(counts, reverse=True)]
+def years(archive: Archive) -> list[tuple[int, list[tuple[dt.date, int]], int]]:
+    """Each year with a digest, newest first: its (date, papers) newest first and its distinct papers."""
+    days: dict[int, list[tuple[dt.date, int]]] = {}
+    papers: dict[int, set[str]] = {}
+    for day in reversed(archive.days):
+        days.setdefault(day.date.year, []).append((day.date, len(day.slugs)))
+        papers.setdefault(day.date.year, set()).update(day.slugs)
+    return [(year, days[year], len(papers[year])) for year in days]
+
+
+def calendar(year: int, days: list[tuple[dt.date, int]], href: Callable[[dt.date], str]) -> Markup:
+    """The calendar heat-map of one year's digest dates."""
+    return charts.calendar(year, dict(days), href)

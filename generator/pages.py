@@ -112,10 +112,18 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
 
 
 def date_pages(archive: Archive) -> list[PagePlan]:
-    papers = {p.slug: p for p in archive.papers}
+    """The dates index, a page per year (calendar and list: a year stays under 200 KB), a page per date."""
+    years = insights.years(archive)
     plans = [PagePlan("dates/", "dates.md.j2", "Dates", context={
-        "days": [(d.date, len(d.slugs)) for d in reversed(archive.days)],
-        "calendars": insights.calendars(archive, href=lambda date: f"{date.isoformat()}/")})]
+        "years": [(year, len(days), papers) for year, days, papers in years],
+        "calendar": insights.calendar(*years[0][:2], href=lambda date: f"{date.isoformat()}/") if years else None,
+        "newest": years[0][0] if years else None})]
+    numbers = [None, *(year for year, _, _ in years), None]  # newest first
+    for index, (year, days, _) in enumerate(years, start=1):
+        plans.append(PagePlan(f"dates/{year}/", "year.md.j2", f"Digest dates of {year}", context={
+            "year": year, "days": days, "newer": numbers[index - 1], "older": numbers[index + 1],
+            "calendar": insights.calendar(year, days, href=lambda date: f"../{date.isoformat()}/")}))
+    papers = {p.slug: p for p in archive.papers}
     dates = [None, *(d.date for d in archive.days), None]
     for number, day in enumerate(archive.days, start=1):
         base = f"dates/{day.date.isoformat()}/"

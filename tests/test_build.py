@@ -24,7 +24,7 @@ def test_seed_site_has_every_paper_tag_and_date_page(seed_site):
     assert len(tags) == 27
     assert sorted(p.parent.name for p in (site / "tags").glob("*/index.html")) == sorted(tags)
     assert sorted(p.parent.name for p in (site / "dates").glob("*/index.html")) == [
-        "2025-03-11", "2025-03-17", "2025-06-26"]
+        "2025", "2025-03-11", "2025-03-17", "2025-06-26"]
 
 
 def test_date_page_merges_digests_of_the_same_date(seed_site):

@@ -21,6 +21,7 @@ PAGES = {
     "date.md": "dates/2025-06-26/index.md",
     "date-between-two-digests.md": "dates/2025-03-17/index.md",
     "dates-calendar.md": "dates/index.md",
+    "year.md": "dates/2025/index.md",
     "stats.md": "stats/index.md",
     "home.md": "index.md",
 }
@@ -89,3 +90,17 @@ def test_growing_listings_keep_their_full_pages_when_papers_arrive():
 
 def test_a_listing_of_one_page_has_no_numbered_pages():
     assert [url for url, _, _ in paginate_growing("untagged/", dated_papers(PAGE_SIZE))] == ["untagged/"]
+
+
+def test_dates_get_a_page_per_year_linked_newest_first():
+    from generator.models import Archive, Day
+    from generator.pages import date_pages
+    papers = dated_papers(3)
+    days = tuple(Day(dt.date(year, 5, 1), (p.slug,), (f"{year}.txt",)) for year, p in zip((2023, 2025, 2026), papers))
+    plans = {plan.url: plan for plan in date_pages(Archive(tuple(papers), days, ()))}
+    assert [year for year, _, _ in plans["dates/"].context["years"]] == [2026, 2025, 2023]
+    assert plans["dates/"].context["newest"] == 2026
+    year = plans["dates/2025/"].context
+    assert (year["older"], year["newer"], year["days"]) == (2023, 2026, [(dt.date(2025, 5, 1), 1)])
+    assert plans["dates/2023/"].context["older"] is None and plans["dates/2026/"].context["newer"] is None
+    assert 'href="../2025-05-01/"' in str(year["calendar"])
