@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 
 from . import slugs
 from .models import Archive, Correction, Day, Digest, Entry, Paper, SourceMeta, Tag
-from .tagging import Rules, apply_correction, auto_tags
+from .classifier import Tagger, decide
+from .tagging import apply_correction
 
 
 @dataclass
@@ -56,25 +57,21 @@ def _paper(slug: str, group: _Group) -> Paper:
     return Paper(slug=slug, title=first.title, abstract=first.abstract, dates=dates, meta=meta)
 
 
-def tag(papers: list[Paper], rules: Rules, known: dict[str, tuple] | None = None) -> list[Paper]:
-    """Automatic tags from the rules, with their evidence.
+def tag(papers: list[Paper], tagger: Tagger, known: dict[str, tuple] | None = None) -> list[Paper]:
+    """Automatic tags, with their evidence.
 
-    `known` maps tag_key(paper) to the decisions of the same rules, and gains the papers not in it:
+    `known` maps tag_key(paper) to the decisions of the same tagger, and gains the papers not in it:
     a cache kept between builds, since tagging is most of the time of loading a large archive.
     """
-    if known is None:
-        return [_with(p, auto_tags(rules, p)) for p in papers]
-    tagged = []
-    for paper in papers:
-        key = tag_key(paper)
-        if key not in known:
-            known[key] = auto_tags(rules, paper)
-        tagged.append(_with(paper, known[key]))
-    return tagged
+    known = {} if known is None else known
+    keys = [tag_key(p) for p in papers]
+    new = {key: p for key, p in zip(keys, papers) if key not in known}
+    known.update(zip(new, decide(tagger, [(p.title, p.abstract, p.meta.ai_keywords) for p in new.values()])))
+    return [_with(p, known[key]) for key, p in zip(keys, papers)]
 
 
 def tag_key(paper: Paper) -> str:
-    """What the rules read of a paper."""
+    """What the tagger reads of a paper."""
     text = "\0".join((paper.title, paper.abstract, *paper.meta.ai_keywords))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 

@@ -82,13 +82,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         import difflib
         close = difflib.get_close_matches(args.slug, list(papers), n=1, cutoff=0.4)
         raise UserError(f"no paper '{args.slug}'" + (f": did you mean '{close[0]}'?" if close else ""))
-    print(explain(papers[args.slug], loaded.rules))
+    print(explain(papers[args.slug], loaded.tagger))
     return 0
 
 
 def cmd_eval_tags(args: argparse.Namespace) -> int:
     from .evaluation import run_eval
-    print(run_eval(Project.find(), Path(args.labels), args.split))
+    print(run_eval(Project.find(), Path(args.labels), args.split, args.rules_only))
     return 0
 
 
@@ -169,6 +169,8 @@ def _arguments(name: str, command: argparse.ArgumentParser) -> None:
     elif name == "eval-tags":
         command.add_argument("labels", help="YAML list of hand-labelled papers (title, abstract, tags, split)")
         command.add_argument("--split", default=None, help="report only this split (default: each split and all)")
+        command.add_argument("--rules-only", action="store_true",
+                             help="score the rules alone, without the classifier learned from the labels")
     elif name == "fetch":
         command.add_argument("--date", type=_day, help="the day to fetch (default: yesterday, UTC)")
         command.add_argument("--from", dest="start", type=_day, help="first day of a range, oldest first")

@@ -29,6 +29,7 @@ class Project:
     pages = property(lambda self: self.content / "pages")
     taxonomy = property(lambda self: self.content / "taxonomy.yml")
     rules = property(lambda self: self.content / "tagging" / "rules.yml")
+    labels = property(lambda self: self.content / "tagging" / "labels.yml")
     dates_file = property(lambda self: self.digests / "dates.yml")
     mkdocs_yml = property(lambda self: self.root / "mkdocs.yml")
     overrides = property(lambda self: self.root / "overrides")

@@ -9,7 +9,8 @@ from .config import Project, SiteSettings, read_settings
 from .corrections import check_papers, read_correction
 from .errors import ContentError, Problem, UserError, errors_only
 from .models import Archive, Correction, Digest, Tag
-from .readers import decode, read_dates, read_json_digest, read_taxonomy, read_text_digest
+from .readers import decode, read_dates, read_json_digest, read_labels, read_taxonomy, read_text_digest
+from .classifier import Tagger, train
 from .tagging import Rules, read_rules
 
 DIGEST_SUFFIXES = (".txt", ".json")
@@ -18,7 +19,7 @@ DIGEST_SUFFIXES = (".txt", ".json")
 @dataclass(frozen=True)
 class Loaded:
     archive: Archive
-    rules: Rules
+    tagger: Tagger
     corrections: dict[str, Correction]
     settings: SiteSettings
     problems: tuple[Problem, ...]  # warnings only; errors raise ContentError
@@ -45,6 +46,18 @@ def read_vocabulary(project: Project, problems: list[Problem]) -> tuple[list[Tag
         rules, found = read_rules(text, project.relative(project.rules), {t.slug for t in tags})
         problems += found
     return tags, rules
+
+
+def read_tagger(project: Project, problems: list[Problem]) -> tuple[list[Tag], Tagger | None]:
+    """The vocabulary, and the tagger: the rules, trained on the labelled papers if there are any."""
+    tags, rules = read_vocabulary(project, problems)
+    labelled = []
+    if project.labels.exists() and (text := _text(project, project.labels, problems)) is not None:
+        labelled, found = read_labels(text, project.relative(project.labels), {t.slug for t in tags})
+        problems += found
+    if rules is None or errors_only(problems):
+        return tags, None
+    return tags, train(rules, [t.slug for t in tags], labelled)
 
 
 def read_digests(project: Project, problems: list[Problem]) -> list[Digest]:
@@ -91,22 +104,22 @@ def read_corrections(project: Project, tag_slugs: list[str], problems: list[Prob
 def load(project: Project, known_tags: dict[str, tuple] | None = None) -> Loaded:
     """Read and validate all content; raise ContentError listing every error found.
 
-    `known_tags` is a cache of the rules' decisions for archive.tag, kept by the caller.
+    `known_tags` is a cache of the tagger's decisions for archive.tag, kept by the caller.
     """
     problems: list[Problem] = []
-    tags, rules = read_vocabulary(project, problems)
+    tags, tagger = read_tagger(project, problems)
     digests = read_digests(project, problems)
     corrections = read_corrections(project, [t.slug for t in tags], problems)
     settings = read_settings(project.mkdocs_yml.read_text(encoding="utf-8"))
-    if errors_only(problems) or rules is None:
+    if errors_only(problems) or tagger is None:
         raise ContentError(problems)
     merged, days = archiving.merge(digests)
-    papers = archiving.tag(merged, rules, known_tags)
+    papers = archiving.tag(merged, tagger, known_tags)
     problems += check_papers(list(corrections.values()), {p.slug: p for p in papers})
     if errors_only(problems):
         raise ContentError(problems)
     built = archiving.build_archive(days, tags, archiving.correct(papers, corrections))
-    return Loaded(built, rules, corrections, settings, tuple(sorted(problems)))
+    return Loaded(built, tagger, corrections, settings, tuple(sorted(problems)))
 
 
 def read_text_file(path: Path) -> str:

@@ -4,16 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import Problem
-from .safeyaml import LineDict, LineList, load
-
-
-@dataclass(frozen=True)
-class Labelled:
-    title: str
-    abstract: str
-    tags: frozenset[str]
-    split: str
-    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,21 +30,6 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def read_labels(text: str, file: str) -> tuple[list[Labelled], list[Problem]]:
-    data, problems = load(text, file)
-    if not isinstance(data, LineList):
-        return [], problems + [Problem(file, 1, "expected a list of papers with title, abstract, tags, split")]
-    labelled = []
-    for item, line in zip(data, data.lines):
-        if not isinstance(item, LineDict) or not {"title", "abstract", "tags"} <= set(item) \
-                or not isinstance(item["tags"], list):
-            problems.append(Problem(file, line, "each labelled paper needs title, abstract and a list of tags"))
-            continue
-        labelled.append(Labelled(item["title"], item["abstract"], frozenset(item["tags"]),
-                                 item.get("split", "all"), tuple(item.get("keywords") or ())))
-    return labelled, problems
-
-
 def evaluate(gold: list[frozenset[str]], predicted: list[frozenset[str]],
              tags: list[str]) -> tuple[dict[str, Score], Score]:
     """Per-tag scores and the micro-average over all tags."""
@@ -68,8 +43,8 @@ def evaluate(gold: list[frozenset[str]], predicted: list[frozenset[str]],
     return per_tag, micro
 
 
-def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: int) -> str:
-    lines = [f"{name}: {papers} papers",
+def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: int, note: str = "") -> str:
+    lines = [f"{name}: {papers} papers{note}",
              f"{'tag':<24}{'support':>8}{'precision':>11}{'recall':>8}{'F1':>7}"]
     for tag, s in per_tag.items():
         lines.append(f"{tag:<24}{s.support:>8}{s.precision:>11.3f}{s.recall:>8.3f}{s.f1:>7.3f}")
@@ -78,26 +53,31 @@ def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: in
     return "\n".join(lines)
 
 
-def run_eval(project, labels_path, split: str | None) -> str:
-    """Score the project's current rules on a labels file; one report per split, then all."""
-    from .content import read_vocabulary, read_text_file
+def run_eval(project, labels_path, split: str | None, rules_only: bool = False) -> str:
+    """Score the project's tagger on a labels file; one report per split, then all."""
+    from .classifier import Tagger, decide
+    from .content import read_tagger, read_text_file
     from .errors import ContentError, UserError
-    from .tagging import score
+    from .readers import read_labels
     problems: list[Problem] = []
-    tags, rules = read_vocabulary(project, problems)
-    text = read_text_file(labels_path)
-    labelled, found = read_labels(text, str(labels_path))
+    tags, tagger = read_tagger(project, problems)
+    labelled, found = read_labels(read_text_file(labels_path), str(labels_path), {t.slug for t in tags})
     problems += found
-    if rules is None or [p for p in problems if p.level == "error"]:
+    if tagger is None or [p for p in problems if p.level == "error"]:
         raise ContentError(problems)
+    if rules_only:
+        tagger = Tagger(tagger.rules, tagger.slugs, None)
+    learned = tagger.classifier is not None and labels_path.resolve() == project.labels.resolve()
     splits = [split] if split else sorted({item.split for item in labelled}) + ["all"]
     reports = []
     for name in splits:
         chosen = [item for item in labelled if name in ("all", item.split)]
         if not chosen:
             raise UserError(f"no labelled papers in split '{name}' of {labels_path}")
-        predicted = [frozenset(d.tag for d in score(rules, i.title, i.abstract, i.keywords)
-                               if d.score >= rules.threshold) for i in chosen]
-        per_tag, micro = evaluate([i.tags for i in chosen], predicted, [t.slug for t in tags])
-        reports.append(format_report(name, per_tag, micro, len(chosen)))
+        decided = decide(tagger, [(i.title, i.abstract, i.keywords) for i in chosen])
+        per_tag, micro = evaluate([i.tags for i in chosen], [frozenset(d.tag for d in ds) for ds in decided],
+                                  [t.slug for t in tags])
+        seen = learned and name != "holdout"
+        note = " (the classifier learned from the tune papers: optimistic)" if seen else ""
+        reports.append(format_report(name, per_tag, micro, len(chosen), note))
     return "\n\n".join(reports)

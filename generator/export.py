@@ -7,7 +7,10 @@ from typing import Iterable, Iterator
 
 from .links import urls
 from .models import Paper
-from .tagging import Rules, score
+from .classifier import THRESHOLD, Tagger, decide, probabilities, signals
+from .tagging import score
+
+NEAR = 0.3  # `archive explain` lists tags this probable as near misses
 
 
 def paper_record(paper: Paper) -> dict:
@@ -24,20 +27,39 @@ def json_lines(papers: Iterable[Paper]) -> Iterator[str]:
         yield json.dumps(paper_record(paper), ensure_ascii=False, sort_keys=True)
 
 
-def explain(paper: Paper, rules: Rules) -> str:
+def explain(paper: Paper, tagger: Tagger) -> str:
     """Each tag with the evidence that gave it, then the near misses."""
+    text = (paper.title, paper.abstract, paper.meta.ai_keywords)
+    rules = tagger.rules
+    learned = tagger.classifier is not None
     lines = [f"{paper.title}", f"papers/{paper.slug}/  tags: {', '.join(paper.tags) or 'none'}",
-             f"rule threshold: {rules.threshold:g}"]
+             f"a tag applies at probability {THRESHOLD:g} (classifier learned from content/tagging/labels.yml)"
+             if learned else f"a tag applies at rule score {rules.threshold:g}"]
     for decision in paper.evidence:
         if decision.source == "correction":
             lines.append(f"  + {decision.tag}: {decision.note}")
-        else:
-            lines.append(f"  + {decision.tag}: score {decision.score:g} from rules")
-            lines += [f"      {m.weight:>4g}  '{m.term}' in {m.field}" for m in decision.matches]
-    for decision in score(rules, paper.title, paper.abstract, paper.meta.ai_keywords):
-        if decision.tag in paper.tags:
             continue
-        terms = ", ".join(f"'{m.term}' in {m.field}" for m in decision.matches)
-        why = "removed by a correction" if decision.score >= rules.threshold else "below the threshold"
-        lines.append(f"  - {decision.tag}: score {decision.score:g}, {why} ({terms})")
+        chance = f"probability {decision.probability:.2f}, " if decision.probability is not None else ""
+        lines.append(f"  + {decision.tag}: {chance}rule score {decision.score:g}")
+        lines += [f"      {m.weight:>4g}  '{m.term}' in {m.field}" for m in decision.matches]
+        if learned:
+            lines.append("      learned signals: " + _signals(tagger, text, decision.tag))
+    chances = probabilities(tagger, text)
+    found = {d.tag: d for d in score(rules, *text)}
+    for slug in sorted(set(found) | {s for s, p in chances.items() if p >= NEAR}, key=lambda s: -chances.get(s, 0)):
+        if slug in paper.tags:
+            continue
+        removed = any(d.tag == slug for d in _auto(paper, tagger))
+        why = "removed by a correction" if removed else "below the threshold"
+        chance = f"probability {chances[slug]:.2f}, " if slug in chances else ""
+        terms = ", ".join(f"'{m.term}' in {m.field}" for m in found[slug].matches) if slug in found else "no rule term"
+        lines.append(f"  - {slug}: {chance}rule score {found[slug].score if slug in found else 0:g}, {why} ({terms})")
     return "\n".join(lines)
+
+
+def _signals(tagger: Tagger, text, slug: str) -> str:
+    return ", ".join(f"{name} +{weight:g}" for name, weight in signals(tagger, text, slug)) or "none"
+
+
+def _auto(paper: Paper, tagger: Tagger):
+    return decide(tagger, [(paper.title, paper.abstract, paper.meta.ai_keywords)])[0]

@@ -83,7 +83,7 @@ def record_pages(project: Project, signatures: dict[str, str]) -> None:
 
 
 def known_tags(project: Project) -> dict[str, tuple]:
-    """The rules' decisions from the last build, if made by the same rules and code (else empty)."""
+    """The tagger's decisions from the last build, if made by the same rules, labels and code (else empty)."""
     try:
         with (project.build_dir / TAGS).open("rb") as file:
             version, known = pickle.load(file)  # written by record_tags below, never from elsewhere
@@ -98,7 +98,7 @@ def record_tags(project: Project, known: dict[str, tuple]) -> None:
 
 
 def _tags_version(project: Project) -> str:
-    return _hash_files([project.rules, project.taxonomy, *_code()])
+    return _hash_files([project.rules, project.taxonomy, project.labels, *_code()])
 
 
 def has_search_plugin(config_file: Path) -> bool:

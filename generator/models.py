@@ -66,9 +66,21 @@ class Match:
 class TagDecision:
     tag: str
     source: str  # "rules" or "correction"
-    score: float = 0.0
+    score: float = 0.0  # the rules' score
     matches: tuple[Match, ...] = ()
     note: str = ""
+    probability: float | None = None  # the classifier's, where one was trained (classifier.py)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A paper tagged by hand, to learn from (split "tune") or to measure the tagger on ("holdout")."""
+
+    title: str
+    abstract: str
+    tags: frozenset[str]
+    split: str
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .errors import Problem
-from .models import Digest, Entry, SourceMeta, Tag
+from .models import Digest, Entry, Labelled, SourceMeta, Tag
 from .safeyaml import LineDict, LineList, load
 
 HEADER = ("new", "Get trending papers in your email inbox!", "Subscribe",
@@ -17,6 +17,7 @@ MONTHS = {m: i for i, m in enumerate(
 DATE_LINE = re.compile(r"^(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})$")
 MIN_ABSTRACT_WORDS = 20  # the shortest real abstract in the seeds has 60; titles have under 30
 MAX_TITLE_CHARS = 300
+SPLITS = ("tune", "holdout")  # the tagger learns from "tune" only
 TAG_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -148,6 +149,28 @@ def read_taxonomy(text: str, file: str) -> tuple[list[Tag], list[Problem]]:
         else:
             tags.append(Tag(item["slug"], item["name"], item["description"]))
     return tags, problems
+
+
+def read_labels(text: str, file: str, tag_slugs: set[str]) -> tuple[list[Labelled], list[Problem]]:
+    """Hand-labelled papers (content/tagging/labels.yml or a file given to eval-tags)."""
+    data, problems = load(text, file)
+    if not isinstance(data, LineList):
+        return [], problems + [Problem(file, 1, "expected a list of papers with title, abstract, tags, split")]
+    labelled = []
+    for item, line in zip(data, data.lines):
+        if not isinstance(item, LineDict) or not {"title", "abstract", "tags"} <= set(item) \
+                or not isinstance(item["tags"], list):
+            problems.append(Problem(file, line, "each labelled paper needs title, abstract and a list of tags"))
+            continue
+        if unknown := sorted(set(item["tags"]) - tag_slugs, key=str):
+            problems.append(Problem(file, line, f"unknown tag {unknown[0]!r}: use a slug of content/taxonomy.yml"))
+            continue
+        if item.get("split", "holdout") not in SPLITS:
+            problems.append(Problem(file, line, f"split must be {' or '.join(SPLITS)}"))
+            continue
+        labelled.append(Labelled(item["title"], item["abstract"], frozenset(item["tags"]),
+                                 item.get("split", "holdout"), tuple(item.get("keywords") or ())))
+    return labelled, problems
 
 
 def read_json_digest(text: str, file: str) -> tuple[Digest | None, list[Problem]]:

@@ -1,7 +1,7 @@
 """eval-tags computes known figures on a tiny labelled set."""
 import pytest
 
-from generator.evaluation import evaluate, read_labels
+from generator.evaluation import evaluate
 
 
 def test_scores_on_a_tiny_labelled_set():
@@ -28,12 +28,16 @@ def test_eval_command_reports_each_split(project, tmp_path, capsys, monkeypatch)
     monkeypatch.chdir(project.root)
     assert main(["eval-tags", str(labels)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("holdout: 1 papers\n")
+    assert out.startswith("holdout: 1 papers\n")  # not the project's labels: no "learned from" note
     assert "\n\ntune: 1 papers\n" in out and "\n\nall: 2 papers\n" in out
     assert out.rstrip().splitlines()[-1].startswith("micro-average")
 
 
-def test_labels_without_tags_are_reported():
-    _, problems = read_labels("- {title: x, abstract: y}\n", "labels.yml")
-    assert [str(p) for p in problems] == [
-        "labels.yml:1: error: each labelled paper needs title, abstract and a list of tags"]
+def test_eval_on_the_projects_labels_says_which_figures_the_classifier_learned_from(project, capsys, monkeypatch):
+    from generator.cli import main
+    monkeypatch.chdir(project.root)
+    assert main(["eval-tags", "content/tagging/labels.yml", "--split", "tune"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "tune: 475 papers (the classifier learned from the tune papers: optimistic)\n")
+    assert main(["eval-tags", "content/tagging/labels.yml", "--split", "holdout", "--rules-only"]) == 0
+    assert capsys.readouterr().out.startswith("holdout: 200 papers\n")

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from generator.readers import decode, read_dates, read_taxonomy, read_text_digest
+from generator.readers import decode, read_dates, read_labels, read_taxonomy, read_text_digest
 from conftest import FIXTURES
 
 MARCH_11 = dt.date(2025, 3, 11)
@@ -74,3 +74,16 @@ def test_taxonomy_rejects_duplicate_and_incomplete_tags():
     assert [str(p) for p in problems] == [
         "taxonomy.yml:2: error: duplicate tag slug 'llm'",
         "taxonomy.yml:3: error: each tag needs exactly: slug, name, description (non-empty text)"]
+
+
+def test_labelled_papers_are_checked_each_with_its_line():
+    text = ("- {title: x, abstract: y}\n"
+            "- {title: a, abstract: b, tags: [robots]}\n"
+            "- {title: c, abstract: d, tags: [llm], split: train}\n"
+            "- {title: e, abstract: f, tags: [llm]}\n")
+    labelled, problems = read_labels(text, "labels.yml", {"llm"})
+    assert [str(p) for p in problems] == [
+        "labels.yml:1: error: each labelled paper needs title, abstract and a list of tags",
+        "labels.yml:2: error: unknown tag 'robots': use a slug of content/taxonomy.yml",
+        "labels.yml:3: error: split must be tune or holdout"]
+    assert [(i.title, i.tags, i.split) for i in labelled] == [("e", frozenset({"llm"}), "holdout")]

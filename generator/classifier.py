@@ -1,0 +1,122 @@
+"""The automatic tagger: the rules' scores, weighed by a classifier learned from hand-labelled papers.
+
+The rules (tagging.py) know a tag's words; they cannot know when those words mislead (an agent
+paper that mentions LLMs is not about LLMs; a paper benchmarked on ImageNet is not about vision).
+So for each tag a logistic regression reads the paper's words (TF-IDF of the abstract and of the
+title, counted three times) together with every tag's rule score, and learns from the labelled
+papers of content/tagging/labels.yml whose split is `tune`. A tag applies when its probability
+reaches THRESHOLD. Without labelled papers the rules decide alone, at their own threshold.
+
+scikit-learn does the learning: well kept, already used for related papers, and deterministic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from .models import Labelled, TagDecision
+from .tagging import Rules, score
+
+THRESHOLD = 0.6  # chosen, like C, by 5-fold cross-validation on the tune split, never on the holdout
+C = 4.0
+TITLE_REPEATS = 3
+RULE_SCALE = 10.0  # rule scores enter as score / RULE_SCALE, capped at RULE_CAP
+RULE_CAP = 3.0
+EXPLAINED = 6  # the strongest signals `archive explain` shows for a tag
+
+
+@dataclass(frozen=True)
+class Classifier:
+    vectorizer: TfidfVectorizer
+    models: dict[str, LogisticRegression]  # tags no tune paper has are left to the rules
+
+
+@dataclass(frozen=True)
+class Tagger:
+    rules: Rules
+    slugs: tuple[str, ...]  # vocabulary order: the rule-score features
+    classifier: Classifier | None
+
+
+Text = tuple[str, str, tuple[str, ...]]  # title, abstract, keywords
+
+
+def train(rules: Rules, slugs: list[str], labelled: list[Labelled]) -> Tagger:
+    examples = [item for item in labelled if item.split == "tune"]
+    if not examples:
+        return Tagger(rules, tuple(slugs), None)
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2)
+    words = vectorizer.fit_transform([_words(i.title, i.abstract) for i in examples])
+    scores = [score(rules, i.title, i.abstract, i.keywords) for i in examples]
+    features = hstack([words, _rule_features(scores, slugs)]).tocsr()
+    models = {}
+    for slug in slugs:
+        wanted = np.array([slug in item.tags for item in examples])
+        if wanted.any():
+            models[slug] = LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
+                                              random_state=0, max_iter=1000).fit(features, wanted)
+    return Tagger(rules, tuple(slugs), Classifier(vectorizer, models))
+
+
+def decide(tagger: Tagger, texts: list[Text]) -> list[tuple[TagDecision, ...]]:
+    """The automatic tags of each text, with the rules' evidence and the classifier's probability."""
+    scores = [score(tagger.rules, *text) for text in texts]
+    if tagger.classifier is None or not texts:
+        return [tuple(d for d in found if d.score >= tagger.rules.threshold) for found in scores]
+    probabilities = _probabilities(tagger, texts, scores)
+    decided = []
+    for found, row in zip(scores, probabilities):
+        by_tag = {d.tag: d for d in found}
+        decided.append(tuple(
+            replace(by_tag.get(slug, TagDecision(slug, "rules")), probability=round(float(p), 3))
+            for slug, p in sorted(row.items(), key=lambda kv: (-kv[1], kv[0])) if p >= THRESHOLD))
+    return decided
+
+
+def probabilities(tagger: Tagger, text: Text) -> dict[str, float]:
+    """Every tag's probability for one text (empty without a classifier)."""
+    if tagger.classifier is None:
+        return {}
+    return _probabilities(tagger, [text], [score(tagger.rules, *text)])[0]
+
+
+def signals(tagger: Tagger, text: Text, slug: str) -> list[tuple[str, float]]:
+    """What pushed `slug`'s probability up most for this text: words and rule scores, by weight."""
+    classifier = tagger.classifier
+    if classifier is None or slug not in classifier.models:
+        return []
+    row = _features(tagger, [text], [score(tagger.rules, *text)]).getrow(0).tocoo()
+    names = [f"word '{w}'" for w in classifier.vectorizer.get_feature_names_out()]
+    names += [f"rule score of {s}" for s in tagger.slugs]
+    weights = classifier.models[slug].coef_[0]
+    pushed = sorted(((names[i], value * weights[i]) for i, value in zip(row.col, row.data)),
+                    key=lambda kv: (-kv[1], kv[0]))
+    return [(name, round(float(w), 2)) for name, w in pushed[:EXPLAINED] if w > 0]
+
+
+def _probabilities(tagger: Tagger, texts: list[Text], scores: list[list[TagDecision]]) -> list[dict[str, float]]:
+    features = _features(tagger, texts, scores)
+    columns = {slug: model.predict_proba(features)[:, 1] for slug, model in tagger.classifier.models.items()}
+    return [{slug: float(values[i]) for slug, values in columns.items()} for i in range(len(texts))]
+
+
+def _features(tagger: Tagger, texts: list[Text], scores: list[list[TagDecision]]) -> csr_matrix:
+    words = tagger.classifier.vectorizer.transform([_words(title, abstract) for title, abstract, _ in texts])
+    return hstack([words, _rule_features(scores, tagger.slugs)]).tocsr()
+
+
+def _rule_features(scores: list[list[TagDecision]], slugs) -> csr_matrix:
+    column = {slug: i for i, slug in enumerate(slugs)}
+    matrix = np.zeros((len(scores), len(slugs)))
+    for row, found in enumerate(scores):
+        for decision in found:
+            matrix[row, column[decision.tag]] = min(decision.score / RULE_SCALE, RULE_CAP)
+    return csr_matrix(matrix)
+
+
+def _words(title: str, abstract: str) -> str:
+    return f"{title} " * TITLE_REPEATS + abstract

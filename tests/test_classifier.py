@@ -1,0 +1,48 @@
+"""The classifier learned from labelled papers: what it learns, that it is deterministic, its fallback."""
+from generator.classifier import THRESHOLD, decide, probabilities, signals, train
+from generator.models import Labelled
+from test_tagging import SLUGS, rules_of
+
+AGENT = "We build an agent for tool use and web navigation; the agent plans with an LLM and calls tools. {}"
+MODEL = "We pretrain a language model on web text; the LLM improves perplexity and scaling. {}"
+BENCH = "We release a new benchmark of tasks with human annotations and a leaderboard. {}"
+
+
+def labelled(split="tune"):
+    papers = []
+    for n in range(8):
+        papers.append(Labelled(f"Agents {n}", AGENT.format(n), frozenset({"datasets-benchmarks"} if n > 5 else set()), split))
+        papers.append(Labelled(f"Language models {n}", MODEL.format(n), frozenset({"llm"}), split))
+        papers.append(Labelled(f"Bench {n}", BENCH.format(n), frozenset({"datasets-benchmarks"}), split))
+    return papers
+
+
+def test_the_classifier_learns_when_a_rule_word_misleads():
+    tagger = train(rules_of(), sorted(SLUGS), labelled())
+    text = ("An agent with an LLM", AGENT.format("The LLM agent uses tools."), ())
+    assert [d.tag for d in decide(train(rules_of(), sorted(SLUGS), []), [text])[0]] == ["llm"]  # rules alone
+    assert probabilities(tagger, text)["llm"] < THRESHOLD
+    assert [d.tag for d in decide(tagger, [text])[0]] == []
+    [llm] = decide(tagger, [("Scaling a language model", MODEL.format("LLM pretraining."), ())])[0]
+    assert llm.tag == "llm" and llm.probability >= THRESHOLD and llm.matches  # the rules' evidence is kept
+
+
+def test_without_tune_papers_the_rules_decide_alone():
+    tagger = train(rules_of(), sorted(SLUGS), labelled(split="holdout"))
+    assert tagger.classifier is None
+    [decision] = decide(tagger, [("An LLM", "A large language model.", ())])[0]
+    assert (decision.tag, decision.score, decision.probability) == ("llm", 12, None)
+
+
+def test_training_twice_gives_the_same_probabilities():
+    text = ("Benchmarking LLM agents", BENCH.format(AGENT.format("")), ())
+    first, second = (probabilities(train(rules_of(), sorted(SLUGS), labelled()), text) for _ in range(2))
+    assert first == second
+
+
+def test_signals_name_the_words_and_rule_scores_that_pushed_a_tag_up():
+    tagger = train(rules_of(), sorted(SLUGS), labelled())
+    found = signals(tagger, ("A new benchmark", BENCH.format(""), ()), "datasets-benchmarks")
+    names = [name for name, _ in found]
+    assert "rule score of datasets-benchmarks" in names and "word 'benchmark'" in names
+    assert all(weight > 0 for _, weight in found)
