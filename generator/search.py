@@ -6,19 +6,29 @@ query's words and the fragments of the results shown, never an index of the whol
 Each paper becomes a small HTML record that Pagefind indexes: the abstract first (so the browser
 can tell where it ends and build the excerpt from it alone), then the title, weighted far above
 the abstract, the arXiv id and the tag names. Records are written to a temporary folder and
-indexed by the Pagefind binary in one run: Pagefind's Python client answers about ten requests a
-second, so one `add_custom_record` per paper would take over an hour at 50,000 papers.
+indexed by the Pagefind binary: Pagefind's Python client answers about ten requests a second, so
+one `add_custom_record` per paper would take over an hour at 50,000 papers.
+
+The index is split into shards of consecutive digest dates, each a Pagefind index of its own under
+pagefind/shards/N/, which the browser merges (Pagefind's mergeIndex: one WebAssembly module, each
+shard's page list and the chunks of the query's words). The Pagefind process holds about 150 KB
+a paper (8 GB at 50,000 in one index), so a shard caps its memory; and a shard whose records did not
+change is copied from the previous site instead of being indexed again, so adding a digest re-indexes
+only the newest shard.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from html import escape
 from pathlib import Path
 
@@ -26,12 +36,17 @@ from .errors import UserError
 from .models import Archive, Paper
 
 OUTPUT = "pagefind"
+SHARDS = "shards"  # pagefind/shards/0/ is the primary index, with Pagefind's script and WebAssembly
+SHARD_PAPERS = 5_000  # at most, unless one date has more: about 0.75 GB for its Pagefind process
+PAGEFIND_OPTIONS = ("--force-language", "en", "--silent")
+STAMP = "pda-records.sha256"  # in each shard: what it was indexed from, to reuse it while unchanged
 FACETS = "pda-facets.json"  # tag names and years offered as filters, with their paper counts
 DATES = "pda-dates.json"  # each result id's date featured, loaded only to sort by it
 TITLE_WEIGHT = 10  # an abstract word weighs 1
 ARXIV_WEIGHT = 10
 TAG_WEIGHT = 2
 # Pagefind's own search UIs: the site has its own, in overrides/assets/javascripts/search.js.
+SHARED = ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "wasm.unknown.pagefind")  # primary only
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
@@ -42,6 +57,8 @@ class SearchIndexReport:
     files: int  # files written under <site>/pagefind
     bytes: int  # their total size on disk
     seconds: float
+    shards: int = 1
+    reused: int = 0  # shards copied unchanged from the previous site
 
 
 def record(paper: Paper, tag_names: dict[str, str]) -> str:
@@ -61,19 +78,79 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
         years, "</body></html>\n"])
 
 
-def write_records(archive: Archive, folder: Path) -> None:
-    names = {t.slug: t.name for t in archive.tags}
+def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:
+    """Papers by first date featured, cut into runs of whole dates of at most `limit` papers.
+
+    A paper stays in its shard as the archive grows: only a new oldest digest moves the cuts.
+    """
+    by_date: dict = {}
     for paper in archive.papers:
-        path = folder / paper.url / "index.html"
+        by_date.setdefault(paper.dates[0], []).append(paper)
+    groups: list[list[Paper]] = []
+    for date in sorted(by_date):
+        if not groups or len(groups[-1]) + len(by_date[date]) > limit:
+            groups.append([])
+        groups[-1].extend(by_date[date])
+    return groups
+
+
+def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
+                limit: int = SHARD_PAPERS) -> SearchIndexReport:
+    """Index every paper of `archive` into site_dir/pagefind/, replacing what was there.
+
+    `previous` is the site built before, whose unchanged shards are copied rather than indexed.
+    """
+    started = time.perf_counter()
+    output = site_dir / OUTPUT
+    shutil.rmtree(output, ignore_errors=True)
+    names = {t.slug: t.name for t in archive.tags}
+    groups = shards(archive, limit)
+    reused = 0
+    for number, group in enumerate(groups):
+        records = {p.url: record(p, names) for p in group}
+        stamp = _stamp(records)
+        target = output / SHARDS / str(number)
+        old = previous / OUTPUT / SHARDS / str(number) if previous else None
+        if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
+                and (number or (old / "pagefind.js").is_file()):
+            shutil.copytree(old, target, copy_function=os.link)
+            reused += 1
+            continue
+        with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
+            write_records(records, Path(folder))
+            run_pagefind(Path(folder), target.resolve())
+        for name in (UNUSED if number == 0 else UNUSED + SHARED):
+            (target / name).unlink(missing_ok=True)
+        (target / STAMP).write_text(stamp, encoding="utf-8")
+    if not (output / SHARDS / "0" / "pagefind.js").is_file():
+        raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
+    write_json(output / FACETS, {**facets(archive), "shards": [f"{SHARDS}/{n}/" for n in range(len(groups))]})
+    write_json(output / DATES, dates_by_result_id(archive, output))
+    files = [p for p in output.rglob("*") if p.is_file()]
+    return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
+                             time.perf_counter() - started, len(groups), reused)
+
+
+def _stamp(records: dict[str, str]) -> str:
+    """The records and the Pagefind that indexes them: a shard is reused only if both are the same."""
+    digest = hashlib.sha256(" ".join([metadata.version("pagefind"), *PAGEFIND_OPTIONS]).encode())
+    for url in sorted(records):
+        digest.update(url.encode() + b"\0" + records[url].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def write_records(records: dict[str, str], folder: Path) -> None:
+    for url, html in records.items():
+        path = folder / url / "index.html"
         path.parent.mkdir(parents=True)
-        path.write_text(record(paper, names), encoding="utf-8")
+        path.write_text(html, encoding="utf-8")
 
 
 def run_pagefind(records: Path, output: Path) -> None:
     # The Pagefind binary from PyPI's pagefind[bin], run as `python -m pagefind`: it exits only once
     # every file is written (the Python API's service can be stopped with files half-written).
     command = [sys.executable, "-m", "pagefind", "--site", str(records), "--output-path", str(output),
-               "--force-language", "en", "--silent"]
+               *PAGEFIND_OPTIONS]
     try:
         result = subprocess.run(command, capture_output=True, text=True)
     except OSError as exc:
@@ -82,25 +159,6 @@ def run_pagefind(records: Path, output: Path) -> None:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise UserError("cannot build the search index: Pagefind failed: "
                         f"{detail[-1] if detail else 'no output'} (is pagefind[bin] installed?)")
-
-
-def write_index(archive: Archive, site_dir: Path) -> SearchIndexReport:
-    """Index every paper of `archive` into site_dir/pagefind/, replacing what was there."""
-    started = time.perf_counter()
-    output = site_dir / OUTPUT
-    shutil.rmtree(output, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
-        write_records(archive, Path(folder))
-        run_pagefind(Path(folder), output.resolve())
-    for name in UNUSED:
-        (output / name).unlink(missing_ok=True)
-    write_json(output / FACETS, facets(archive))
-    write_json(output / DATES, dates_by_result_id(archive, output))
-    files = [p for p in output.rglob("*") if p.is_file()]
-    if not (output / "pagefind.js").is_file():
-        raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
-    return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
-                             time.perf_counter() - started)
 
 
 def facets(archive: Archive) -> dict:
@@ -123,7 +181,7 @@ def dates_by_result_id(archive: Archive, output: Path) -> dict[str, list[str]]:
     """
     featured = {f"/{p.url}": p.last_featured.isoformat() for p in archive.papers}
     by_date: dict[str, list[str]] = {}
-    for path in sorted((output / "fragment").glob("*.pf_fragment")):
+    for path in sorted(output.glob(f"{SHARDS}/*/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])  # after Pagefind's "pagefind_dcd" signature
         by_date.setdefault(featured[fragment["url"]], []).append(path.stem)

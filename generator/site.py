@@ -149,7 +149,7 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
         built = time.perf_counter()
         html_written = postbuild.minify_site(staging, skip=linked)
         postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
-        search_seconds = search.write_index(archive, staging).seconds
+        search_seconds = search.write_index(archive, staging, previous=project.site_dir).seconds
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

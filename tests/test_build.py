@@ -93,7 +93,7 @@ def in_fixed_order(files: dict[str, str]) -> dict[str, str]:
     """All files but those Pagefind writes in hash-map order: its filter chunks list a filter's values
     in an order that changes from run to run, and its page list and entry file name those chunks.
     Its index chunks and fragments, which hold every word and result, stay byte-identical."""
-    unordered = re.compile(r"pagefind/(filter/.*|pagefind-entry\.json|pagefind\.[^/]*\.pf_meta)$")
+    unordered = re.compile(r"pagefind/shards/\d+/(filter/.*|pagefind-entry\.json|pagefind\.[^/]*\.pf_meta)$")
     return {path: digest for path, digest in files.items() if not unordered.match(path)}
 
 

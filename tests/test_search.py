@@ -1,6 +1,9 @@
 """Search: the Pagefind index's ranking, and the header search box driven in headless Chromium."""
 import datetime as dt
+import json
 import re
+import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -141,6 +144,58 @@ def search_for_again(page, query: str) -> list[str]:
     return search_for(page, query)
 
 
+# The index in shards: what a large archive gets, here with shards of at most 100 papers.
+
+@pytest.fixture(scope="module")
+def sharded(seed_site, tmp_path_factory):
+    from generator.content import load
+    site = tmp_path_factory.mktemp("sharded") / "site"
+    shutil.copytree(seed_site.site_dir, site)
+    archive = load(seed_site).archive
+    report = search.write_index(archive, site, limit=100)
+    server = SiteServer(site)
+    yield archive, site, report, server
+    server.close()
+
+
+def test_shards_hold_whole_dates_and_stay_put_as_dates_are_added():
+    papers = [paper(f"p{n}", f"Paper {n}", FILLER, day=day) for n, day in enumerate([1, 1, 2, 3, 3, 3, 4])]
+    archive = Archive(tuple(papers), (), ())
+    assert [[p.slug for p in group] for group in search.shards(archive, limit=3)] == [
+        ["p0", "p1", "p2"], ["p3", "p4", "p5"], ["p6"]]
+    later = Archive((*papers, paper("p7", "Paper 7", FILLER, day=5)), (), ())
+    assert [len(g) for g in search.shards(later, limit=3)] == [3, 3, 2]
+
+
+def test_the_seed_archive_in_shards_is_searched_as_one(page, sharded):
+    _, site, report, server = sharded
+    assert report.shards == 3 and report.reused == 0
+    assert json.loads((site / "pagefind" / "pda-facets.json").read_text())["shards"] == [
+        "shards/0/", "shards/1/", "shards/2/"]
+    assert not (site / "pagefind" / "shards" / "1" / "pagefind.js").exists()  # one script, one WebAssembly
+    page.goto(server.url)
+    assert search_for(page, "FlashAttention")[0] == FLASH
+    assert SHADOWKV in search_for_again(page, "KV cache")[:5]
+    page.locator(".pda-search__sort").select_option("date")
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.sort")
+    dates = [about.split(" · ")[0] for about in page.locator(".pda-search-result__about").all_inner_texts()]
+    assert dates == sorted(dates, reverse=True) and dates[0] == "2025-06-26"
+    assert page.errors == []
+
+
+def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
+    archive, site, _, _ = sharded
+    again = search.write_index(archive, tmp_path, previous=site, limit=100)
+    assert (again.shards, again.reused) == (3, 3)
+    newest = archive.papers.index(max(archive.papers, key=lambda p: (p.dates[0], p.slug)))
+    edited = replace(archive.papers[newest], title="A Retitled Paper")
+    changed = replace(archive, papers=archive.papers[:newest] + (edited,) + archive.papers[newest + 1:])
+    third = search.write_index(changed, tmp_path / "third", previous=site, limit=100)
+    assert (third.shards, third.reused) == (3, 2)
+    shard = tmp_path / "third" / "pagefind" / "shards" / "2"
+    assert (shard / search.STAMP).read_text() != (site / "pagefind" / "shards" / "2" / search.STAMP).read_text()
+
+
 # The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
 
 def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11) -> Paper:
@@ -174,7 +229,7 @@ def index_server(tmp_path_factory):
 def index_search(page, server, query: str) -> list[str]:
     page.goto(server.url)
     return page.evaluate("""async query => {
-        const pagefind = await import('./pagefind/pagefind.js');
+        const pagefind = await import('./pagefind/shards/0/pagefind.js');
         await pagefind.options({ noWorker: true });
         const found = await pagefind.search(query);
         return Promise.all(found.results.map(async r => (await r.data()).url));

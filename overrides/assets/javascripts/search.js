@@ -1,4 +1,4 @@
-// The header search box (partials/search.html) over the site's Pagefind index in pagefind/.
+// The header search box (partials/search.html) over the site's Pagefind index in pagefind/shards/.
 // Pagefind is loaded from the site itself on first use; it then fetches only the index chunks of
 // the words typed and the fragments of the results shown. Text from the index (titles, abstracts,
 // tag names) is only ever inserted as text nodes, never as HTML.
@@ -36,16 +36,21 @@
 
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+      // The index is in shards (generator/search.py): the first brings Pagefind's script and
+      // WebAssembly, the others are merged into it; pda-facets.json lists them.
+      const facetsLoaded = fetchJson("pda-facets.json");
+      facetsLoaded.then(fillFacets, () => {});
+      const primary = import(new URL("shards/0/pagefind.js", bundle).href);
+      engine = Promise.all([primary, facetsLoaded]).then(async ([pagefind, data]) => {
         // Result URLs are site-relative ("/papers/x/"): prefix them with the site's own base path.
         // termSimilarity: a word matched exactly ranks far above longer words it is a prefix of, so
         // "FlashAttention" finds FlashAttention before FlashAttention2.
-        await pagefind.options({ baseUrl: new URL("..", bundle).pathname, noWorker: true,
-          ranking: { termSimilarity: 10 } });
+        const options = { baseUrl: new URL("..", bundle).pathname, ranking: { termSimilarity: 10 } };
+        await pagefind.options({ ...options, noWorker: true });
         await pagefind.init();
+        await Promise.all(data.shards.slice(1).map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, options)));
         return pagefind;
       });
-      fetchJson("pda-facets.json").then(fillFacets, () => {});
     }
     return engine;
   }
