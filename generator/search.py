@@ -12,9 +12,11 @@ one `add_custom_record` per paper would take over an hour at 50,000 papers.
 The index is split into shards of consecutive digest dates, each a Pagefind index of its own under
 pagefind/shards/N/, which the browser merges (Pagefind's mergeIndex: one WebAssembly module, each
 shard's page list and the chunks of the query's words). The Pagefind process holds about 150 KB
-a paper (8 GB at 50,000 in one index), so a shard caps its memory; and a shard whose records did not
-change is copied from the previous site instead of being indexed again, so adding a digest re-indexes
-only the newest shard.
+a paper (8 GB at 50,000 in one index, more than a CI runner has at 100,000), so a shard caps its
+memory; and a shard whose records did not change is copied from the previous site instead of being
+indexed again, so adding a digest re-indexes only the newest shard. The price is in the browser:
+each shard adds its chunks of the query's words (at 50,000 papers, 5 shards: 705 KB to the first
+results instead of 489 KB; docs/performance.md).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,7 +40,7 @@ from .models import Archive, Paper
 
 OUTPUT = "pagefind"
 SHARDS = "shards"  # pagefind/shards/0/ is the primary index, with Pagefind's script and WebAssembly
-SHARD_PAPERS = 5_000  # at most, unless one date has more: about 0.75 GB for its Pagefind process
+SHARD_PAPERS = 10_000  # at most, unless one date has more: Pagefind peaked at 1.5 GB on 10,000
 PAGEFIND_OPTIONS = ("--force-language", "en", "--silent")
 STAMP = "pda-records.sha256"  # in each shard: what it was indexed from, to reuse it while unchanged
 FACETS = "pda-facets.json"  # tag names and years offered as filters, with their paper counts
@@ -105,23 +108,10 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
     shutil.rmtree(output, ignore_errors=True)
     names = {t.slug: t.name for t in archive.tags}
     groups = shards(archive, limit)
-    reused = 0
-    for number, group in enumerate(groups):
-        records = {p.url: record(p, names) for p in group}
-        stamp = _stamp(records)
-        target = output / SHARDS / str(number)
-        old = previous / OUTPUT / SHARDS / str(number) if previous else None
-        if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
-                and (number or (old / "pagefind.js").is_file()):
-            shutil.copytree(old, target, copy_function=os.link)
-            reused += 1
-            continue
-        with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
-            write_records(records, Path(folder))
-            run_pagefind(Path(folder), target.resolve())
-        for name in (UNUSED if number == 0 else UNUSED + SHARED):
-            (target / name).unlink(missing_ok=True)
-        (target / STAMP).write_text(stamp, encoding="utf-8")
+    old = previous / OUTPUT / SHARDS if previous else None
+    reused = sum(_index_shard({p.url: record(p, names) for p in group}, output / SHARDS / str(number),
+                              old / str(number) if old else None, primary=number == 0)
+                 for number, group in enumerate(groups))
     if not (output / SHARDS / "0" / "pagefind.js").is_file():
         raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
     write_json(output / FACETS, {**facets(archive), "shards": [f"{SHARDS}/{n}/" for n in range(len(groups))]})
@@ -129,6 +119,55 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
     files = [p for p in output.rglob("*") if p.is_file()]
     return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
                              time.perf_counter() - started, len(groups), reused)
+
+
+def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool) -> bool:
+    """Index one shard into `target`, or link it from `old` if made from the same records; True if reused."""
+    stamp = _stamp(records)
+    if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
+            and (not primary or (old / "pagefind.js").is_file()):
+        shutil.copytree(old, target, copy_function=os.link)  # files are never written in place: links are safe
+        return True
+    with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
+        write_records(records, Path(folder))
+        run_pagefind(Path(folder), target.resolve())
+    for name in UNUSED if primary else UNUSED + SHARED:
+        (target / name).unlink(missing_ok=True)
+    (target / STAMP).write_text(stamp, encoding="utf-8")
+    return False
+
+
+class BackgroundIndex:
+    """write_index in a thread while the pages are rendered and built: the index needs only the
+    archive, and Pagefind's process uses the core that the generator's single thread leaves idle."""
+
+    def __init__(self, archive: Archive, previous: Path | None, work_dir: Path):
+        self._folder = Path(tempfile.mkdtemp(prefix="site.search-", dir=work_dir))
+        self._outcome: SearchIndexReport | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(archive, previous), daemon=True)
+        self._thread.start()
+
+    def _run(self, archive: Archive, previous: Path | None) -> None:
+        try:
+            self._outcome = write_index(archive, self._folder, previous)
+        except BaseException as exc:  # handed to the main thread by move_into
+            self._outcome = exc
+
+    def move_into(self, site_dir: Path) -> SearchIndexReport:
+        """Wait for the index, then move it into site_dir/pagefind/."""
+        self._thread.join()
+        try:
+            if isinstance(self._outcome, BaseException):
+                raise self._outcome
+            shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)
+            (self._folder / OUTPUT).rename(site_dir / OUTPUT)
+            return self._outcome
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        self._thread.join()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def _stamp(records: dict[str, str]) -> str:

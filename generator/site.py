@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -30,20 +31,24 @@ class BuildReport:
     removed: int
     generate_seconds: float
     mkdocs_seconds: float
-    finish_seconds: float = 0.0  # minifying, sitemap index, swapping the site in
-    search_seconds: float = 0.0
+    finish_seconds: float = 0.0  # minifying, sitemap index, waiting for the search index, swapping the site in
+    search_seconds: float = 0.0  # the search index's own time, alongside generate, MkDocs and finish
+    total_seconds: float = 0.0
     html_written: int = 0  # HTML pages rendered; an incremental build links the others unchanged
     incremental: bool = False
 
 
-def generate(project: Project) -> tuple[writer.WriteReport, int, str, Archive]:
+def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda archive: None,
+             ) -> tuple[writer.WriteReport, int, str, Archive]:
     """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
 
-    Returns the write report, the page count, the build's fixed timestamp and the archive.
+    `on_loaded` gets the archive once all content is valid. Returns the write report, the page
+    count, the build's fixed timestamp and the archive.
     """
     known = stages.known_tags(project)
     cached = len(known)
     loaded = content.load(project, known)
+    on_loaded(loaded.archive)
     plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections))
     signatures = stages.page_signatures(plans)
     current = stages.current_pages(project, signatures)
@@ -137,25 +142,32 @@ def _collector_paused():
 def build(project: Project, incremental: bool = False) -> BuildReport:
     """Build site/; `incremental` re-renders only changed pages when site/ allows it (incremental.py)."""
     started = time.perf_counter()
-    with _collector_paused():
-        report, pages, epoch, archive = generate(project)
-    generated = time.perf_counter()
-    current = stages.fingerprint(project)
-    dirty = incremental and stages.reusable(project, current)
-    staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
+    indexing: list[search.BackgroundIndex] = []
     try:
-        linked = stages.clone_site(project.site_dir, project.docs_dir, staging) if dirty else frozenset()
-        run_mkdocs(project, staging, epoch, dirty=dirty)
-        built = time.perf_counter()
-        html_written = postbuild.minify_site(staging, skip=linked)
-        postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
-        search_seconds = search.write_index(archive, staging, previous=project.site_dir).seconds
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with _collector_paused():
+            report, pages, epoch, archive = generate(project, on_loaded=lambda archive: indexing.append(
+                search.BackgroundIndex(archive, project.site_dir, project.root)))
+        generated = time.perf_counter()
+        current = stages.fingerprint(project)
+        dirty = incremental and stages.reusable(project, current)
+        staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
+        try:
+            linked = stages.clone_site(project.site_dir, project.docs_dir, staging) if dirty else frozenset()
+            run_mkdocs(project, staging, epoch, dirty=dirty)
+            built = time.perf_counter()
+            html_written = postbuild.minify_site(staging, skip=linked)
+            postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
+            index = indexing[0].move_into(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
+        for background in indexing:
+            background.discard()
     stages.forget(project)
     replace_site(project, staging)
     stages.record(project, current)
+    finished = time.perf_counter()
     return BuildReport(pages, report.written, report.unchanged, report.removed, generated - started,
-                       built - generated, time.perf_counter() - built - search_seconds, search_seconds=search_seconds,
-                       html_written=html_written, incremental=dirty)
+                       built - generated, finished - built, search_seconds=index.seconds,
+                       total_seconds=finished - started, html_written=html_written, incremental=dirty)

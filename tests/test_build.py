@@ -125,3 +125,23 @@ def test_failing_mkdocs_leaves_previous_site_intact(project):
         build(project)
     assert digest_of(project.site_dir) == before
     assert not list(project.root.glob("site.*"))
+
+
+def test_failing_search_index_leaves_previous_site_intact(project, monkeypatch):
+    from generator import search
+    build(project)
+    before = digest_of(project.site_dir)
+    monkeypatch.setattr(search, "PAGEFIND_OPTIONS", ("--no-such-option",))
+    with pytest.raises(UserError, match="cannot build the search index: Pagefind failed: "):
+        build(project)
+    assert digest_of(project.site_dir) == before
+    assert not list(project.root.glob("site.*"))
+
+
+def test_a_second_build_links_every_unchanged_search_shard(project):
+    first = build(project)
+    assert first.search_seconds > 0
+    shard = project.site_dir / "pagefind" / "shards" / "0" / "pagefind.js"
+    inode = shard.stat().st_ino
+    build(project)
+    assert shard.stat().st_ino == inode  # linked from the previous site, not indexed again
