@@ -44,7 +44,7 @@ SHARD_PAPERS = 10_000  # at most, unless one date has more: Pagefind peaked at 1
 PAGEFIND_OPTIONS = ("--force-language", "en", "--silent")
 STAMP = "pda-records.sha256"  # in each shard: what it was indexed from, to reuse it while unchanged
 FACETS = "pda-facets.json"  # tag names and years offered as filters, with their paper counts
-DATES = "pda-dates.json"  # each result id's date featured, loaded only to sort by it
+DATES = "pda-dates.json"  # each result id's date first featured, loaded only to sort by it
 TITLE_WEIGHT = 10  # an abstract word weighs 1
 ARXIV_WEIGHT = 10
 TAG_WEIGHT = 2
@@ -66,7 +66,7 @@ class SearchIndexReport:
 
 def record(paper: Paper, tag_names: dict[str, str]) -> str:
     """The HTML Pagefind indexes for one paper; every text is escaped, so it stays text."""
-    date = paper.last_featured.isoformat()
+    date = paper.dates[0].isoformat()  # first featured: a paper featured again keeps its record and its shard
     words = len(paper.abstract.split())
     tags = " · ".join(f'<span data-pagefind-filter="tag">{escape(tag_names[t])}</span>' for t in paper.tags)
     years = "".join(f'<span data-pagefind-filter="year:{year}"></span>' for year in sorted({d.year for d in paper.dates}))
@@ -213,12 +213,12 @@ def facets(archive: Archive) -> dict:
 
 
 def dates_by_result_id(archive: Archive, output: Path) -> dict[str, list[str]]:
-    """Result ids (Pagefind's fragment names) by date featured, newest first.
+    """Result ids (Pagefind's fragment names) by date first featured, newest first.
 
     Pagefind's own sort index is part of the page list every search loads (100 KB more at 50,000
     papers); this table is loaded only when a visitor sorts by date.
     """
-    featured = {f"/{p.url}": p.last_featured.isoformat() for p in archive.papers}
+    featured = {f"/{p.url}": p.dates[0].isoformat() for p in archive.papers}
     by_date: dict[str, list[str]] = {}
     for path in sorted(output.glob(f"{SHARDS}/*/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())

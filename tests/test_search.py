@@ -247,3 +247,12 @@ def test_an_arxiv_id_finds_its_paper_first(page, index_server):
 def test_tag_names_are_searchable(page, index_server):
     assert index_search(page, index_server, "robotics") == ["/papers/tagged/"]
     assert page.errors == []
+
+
+def test_a_paper_featured_again_keeps_its_shard(sharded, tmp_path):
+    archive, site, _, _ = sharded
+    oldest = min(archive.papers, key=lambda p: (p.dates[0], p.slug))
+    again = replace(oldest, dates=(*oldest.dates, dt.date(2025, 12, 1)))
+    papers = tuple(again if p is oldest else p for p in archive.papers)
+    report = search.write_index(replace(archive, papers=papers), tmp_path, previous=site, limit=100)
+    assert (report.shards, report.reused) == (3, 3)

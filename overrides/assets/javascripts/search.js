@@ -25,7 +25,7 @@
     "on", "or", "the", "to", "via", "with"]);
 
   let engine = null; // Promise of the Pagefind module, once loaded
-  let dateRanks = null; // Promise of Map(result id -> rank by date featured, newest first)
+  let dateRanks = null; // Promise of Map(result id -> rank by date first featured, newest first)
   let results = []; // the current query's results, in display order
   let rendered = 0;
   let active = -1;
