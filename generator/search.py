@@ -69,7 +69,7 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
     date = paper.dates[0].isoformat()  # first featured: a paper featured again keeps its record and its shard
     words = len(paper.abstract.split())
     tags = " · ".join(f'<span data-pagefind-filter="tag">{escape(tag_names[t])}</span>' for t in paper.tags)
-    years = "".join(f'<span data-pagefind-filter="year:{year}"></span>' for year in sorted({d.year for d in paper.dates}))
+    year = f'<span data-pagefind-filter="year:{paper.dates[0].year}"></span>'  # first featured, like the date
     arxiv = paper.meta.arxiv_id
     return "".join([
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>paper</title></head>',
@@ -78,7 +78,7 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
         f'<h1 data-pagefind-meta="title" data-pagefind-weight="{TITLE_WEIGHT}">{escape(paper.title)}</h1>',
         f'<p data-pagefind-weight="{ARXIV_WEIGHT}" data-pagefind-meta="arxiv">{escape(arxiv)}</p>' if arxiv else "",
         f'<p data-pagefind-weight="{TAG_WEIGHT}" data-pagefind-meta="tags">{tags}</p>' if tags else "",
-        years, "</body></html>\n"])
+        year, "</body></html>\n"])
 
 
 def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:
@@ -206,8 +206,7 @@ def facets(archive: Archive) -> dict:
     for paper in archive.papers:
         for slug in paper.tags:
             tags[slug] += 1
-        for year in {d.year for d in paper.dates}:
-            years[year] = years.get(year, 0) + 1
+        years[paper.dates[0].year] = years.get(paper.dates[0].year, 0) + 1
     return {"tags": [[t.name, tags[t.slug]] for t in archive.tags if tags[t.slug]],
             "years": [[str(y), years[y]] for y in sorted(years, reverse=True)]}
 

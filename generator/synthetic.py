@@ -49,7 +49,7 @@ def read_seeds(project: Project) -> Seeds:
 
 
 def make_project(source: Project, destination: Path) -> Project:
-    """The source project's config, theme and vocabulary, with no digests or corrections."""
+    """The source project's config, theme, vocabulary and tagger, with no digests or corrections."""
     destination.mkdir(parents=True)
     shutil.copy2(source.mkdocs_yml, destination / "mkdocs.yml")
     shutil.copytree(source.overrides, destination / "overrides")
@@ -57,6 +57,8 @@ def make_project(source: Project, destination: Path) -> Project:
     project.rules.parent.mkdir(parents=True)
     shutil.copy2(source.taxonomy, project.taxonomy)
     shutil.copy2(source.rules, project.rules)
+    if source.labels.is_file():
+        shutil.copy2(source.labels, project.labels)
     if source.pages.is_dir():
         shutil.copytree(source.pages, project.pages)
     project.digests.mkdir()

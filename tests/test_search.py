@@ -252,7 +252,7 @@ def test_tag_names_are_searchable(page, index_server):
 def test_a_paper_featured_again_keeps_its_shard(sharded, tmp_path):
     archive, site, _, _ = sharded
     oldest = min(archive.papers, key=lambda p: (p.dates[0], p.slug))
-    again = replace(oldest, dates=(*oldest.dates, dt.date(2025, 12, 1)))
+    again = replace(oldest, dates=(*oldest.dates, dt.date(2026, 1, 5)))  # a new year, too
     papers = tuple(again if p is oldest else p for p in archive.papers)
     report = search.write_index(replace(archive, papers=papers), tmp_path, previous=site, limit=100)
     assert (report.shards, report.reused) == (3, 3)

@@ -7,6 +7,7 @@
   const root = document.querySelector("[data-pda-search]");
   const toggle = document.getElementById("__search");
   if (!root || !toggle) return;
+  build(root);
   const input = root.querySelector(".md-search__input");
   const list = root.querySelector(".md-search-result__list");
   const status = root.querySelector(".md-search-result__meta");
@@ -281,4 +282,36 @@
       input.select();
     }
   });
+
+  // The dialog's markup, mkdocs-material's own (partials/search.html in the theme) with our facets.
+  // Only constant strings and the theme's translated labels (escaped) go into it.
+  function build(dialog) {
+    const icon = (path) => `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="${path}"/></svg>`;
+    const MAGNIFY = icon("M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5");
+    const BACK = icon("M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z");
+    const CLOSE = icon("M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z");
+    const text = (value) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const placeholder = text(dialog.dataset.pdaPlaceholder || "Search");
+    const reset = text(dialog.dataset.pdaReset || "Clear");
+    const label = text(dialog.getAttribute("aria-label") || "Search");
+    const button = document.createElement("label");
+    button.className = "md-header__button md-icon";
+    button.htmlFor = "__search";
+    button.innerHTML = MAGNIFY;
+    dialog.before(button);
+    dialog.innerHTML = `<label class="md-search__overlay" for="__search"></label>
+<div class="md-search__inner" role="search"><form class="md-search__form" name="search">
+<input type="text" class="md-search__input" name="query" aria-label="${placeholder}" placeholder="${placeholder}" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" required role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="pda-search-results">
+<label class="md-search__icon md-icon" for="__search">${MAGNIFY}${BACK}</label>
+<nav class="md-search__options" aria-label="${label}"><button type="reset" class="md-search__icon md-icon" title="${reset}" aria-label="${reset}" tabindex="-1">${CLOSE}</button></nav>
+</form><div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0"><div class="md-search-result">
+<div class="pda-search__facets" hidden>
+<select class="pda-search__tag" aria-label="Filter by tag"><option value="">All tags</option></select>
+<select class="pda-search__year" aria-label="Filter by year first featured"><option value="">All years</option></select>
+<select class="pda-search__sort" aria-label="Sort results"><option value="">Most relevant</option><option value="date">Newest first</option></select>
+</div>
+<div class="md-search-result__meta" aria-live="polite">Type to search titles, abstracts, tags and arXiv ids</div>
+<ol class="md-search-result__list" id="pda-search-results" role="listbox" aria-label="Results"></ol>
+</div></div></div></div>`;
+  }
 })();
