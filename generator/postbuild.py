@@ -19,6 +19,7 @@ SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the sitemaps.org maximum
 POOL_FROM = 2_000  # fewer pages are minified in this process: starting workers would cost more
 CHUNK = 500
 _URL = re.compile(rb"<url>.*?</url>", re.S)
+_SPACE = re.compile(rb">\s+<")
 _LOC = re.compile(rb"<loc>(.*?)</loc>", re.S)
 _NAMESPACE = b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 # minify-html unescapes "<" inside <title>: browsers read it as text there, simpler parsers as markup.
@@ -63,7 +64,8 @@ def minify_site(site: Path, skip: frozenset[Path] = frozenset()) -> int:
 
 
 def _entries(sitemap: Path) -> list[bytes]:
-    return _URL.findall(sitemap.read_bytes()) if sitemap.is_file() else []
+    """Its <url> entries, without MkDocs' indentation (30 bytes a URL, 1.6 MB at 50,000 papers)."""
+    return [_SPACE.sub(b"><", e) for e in _URL.findall(sitemap.read_bytes())] if sitemap.is_file() else []
 
 
 def _urlset(entries: list[bytes]) -> bytes:

@@ -12,7 +12,7 @@ CORRECTIONS_DIR = "content/corrections"
 def correction_template(paper: Paper) -> str:
     """The text a new correction file starts with: the paper's current tags, ready to edit."""
     tags = ", ".join(paper.tags) if paper.tags else "none"
-    return (f"# Tag correction for papers/{paper.slug}/ (format: CONTRIBUTING.md)\n"
+    return ("# Tag correction (format: CONTRIBUTING.md)\n"
             f"# Current tags: {tags}. All tags: content/taxonomy.yml\n"
             f"add: []\n"
             f"remove: []\n"

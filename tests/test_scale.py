@@ -61,6 +61,7 @@ def test_sitemap_over_the_limit_becomes_an_index(seed_site, tmp_path):
 def test_sitemap_within_the_limit_is_one_sorted_file(seed_site):
     sitemap = (seed_site.site_dir / "sitemap.xml").read_bytes()
     assert b"<urlset" in sitemap and urls(sitemap) == sorted(urls(sitemap))
+    assert re.search(rb"\n<url><loc>[^<]+</loc><lastmod>\d{4}-\d\d-\d\d</lastmod></url>\n", sitemap)  # no indentation
     assert len(urls(sitemap)) == len(list(seed_site.site_dir.rglob("index.html")))
     assert gzip.decompress((seed_site.site_dir / "sitemap.xml.gz").read_bytes()) == sitemap
 
