@@ -15,8 +15,8 @@ shard's page list and the chunks of the query's words). The Pagefind process hol
 a paper (8 GB at 50,000 in one index, more than a CI runner has at 100,000), so a shard caps its
 memory; and a shard whose records did not change is copied from the previous site instead of being
 indexed again, so adding a digest re-indexes only the newest shard. The price is in the browser:
-each shard adds its chunks of the query's words (at 50,000 papers, 5 shards: 705 KB to the first
-results instead of 489 KB; docs/performance.md).
+each shard adds its chunks of the query's words (at 50,000 papers, 5 shards: 711 KB to the first
+results instead of 489 KB; README, Search).
 """
 from __future__ import annotations
 
