@@ -98,7 +98,7 @@ def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:
 
 
 def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
-                limit: int = SHARD_PAPERS) -> SearchIndexReport:
+                limit: int = SHARD_PAPERS, cancelled: threading.Event | None = None) -> SearchIndexReport:
     """Index every paper of `archive` into site_dir/pagefind/, replacing what was there.
 
     `previous` is the site built before, whose unchanged shards are copied rather than indexed.
@@ -110,7 +110,7 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
     groups = shards(archive, limit)
     old = previous / OUTPUT / SHARDS if previous else None
     reused = sum(_index_shard({p.url: record(p, names) for p in group}, output / SHARDS / str(number),
-                              old / str(number) if old else None, primary=number == 0)
+                              old / str(number) if old else None, number == 0, cancelled)
                  for number, group in enumerate(groups))
     if not (output / SHARDS / "0" / "pagefind.js").is_file():
         raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
@@ -121,7 +121,8 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
                              time.perf_counter() - started, len(groups), reused)
 
 
-def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool) -> bool:
+def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool,
+                 cancelled: threading.Event | None) -> bool:
     """Index one shard into `target`, or link it from `old` if made from the same records; True if reused."""
     stamp = _stamp(records)
     if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
@@ -130,7 +131,7 @@ def _index_shard(records: dict[str, str], target: Path, old: Path | None, primar
         return True
     with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
         write_records(records, Path(folder))
-        run_pagefind(Path(folder), target.resolve())
+        run_pagefind(Path(folder), target.resolve(), cancelled)
     for name in UNUSED if primary else UNUSED + SHARED:
         (target / name).unlink(missing_ok=True)
     (target / STAMP).write_text(stamp, encoding="utf-8")
@@ -144,12 +145,13 @@ class BackgroundIndex:
     def __init__(self, archive: Archive, previous: Path | None, work_dir: Path):
         self._folder = Path(tempfile.mkdtemp(prefix="site.search-", dir=work_dir))
         self._outcome: SearchIndexReport | BaseException | None = None
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(archive, previous), daemon=True)
         self._thread.start()
 
     def _run(self, archive: Archive, previous: Path | None) -> None:
         try:
-            self._outcome = write_index(archive, self._folder, previous)
+            self._outcome = write_index(archive, self._folder, previous, cancelled=self._cancelled)
         except BaseException as exc:  # handed to the main thread by move_into
             self._outcome = exc
 
@@ -166,6 +168,8 @@ class BackgroundIndex:
             self.discard()
 
     def discard(self) -> None:
+        """Stop the index if it is still being built (the build failed), and remove its folder."""
+        self._cancelled.set()
         self._thread.join()
         shutil.rmtree(self._folder, ignore_errors=True)
 
@@ -185,19 +189,32 @@ def write_records(records: dict[str, str], folder: Path) -> None:
         path.write_text(html, encoding="utf-8")
 
 
-def run_pagefind(records: Path, output: Path) -> None:
-    # The Pagefind binary from PyPI's pagefind[bin], run as `python -m pagefind`: it exits only once
-    # every file is written (the Python API's service can be stopped with files half-written).
+def run_pagefind(records: Path, output: Path, cancelled: threading.Event | None = None) -> None:
+    # The Pagefind binary from PyPI's pagefind[bin], run as `python -m pagefind` (which execs it): it
+    # exits only once every file is written (the Python API's service can stop with files half-written).
     command = [sys.executable, "-m", "pagefind", "--site", str(records), "--output-path", str(output),
                *PAGEFIND_OPTIONS]
     try:
-        result = subprocess.run(command, capture_output=True, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         raise UserError(f"cannot build the search index: {exc.strerror}") from None
-    if result.returncode:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+    with process:
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled is not None and cancelled.is_set():  # the build failed elsewhere
+                    process.kill()
+                    raise Cancelled() from None
+    if process.returncode:
+        detail = (err or out).strip().splitlines()
         raise UserError("cannot build the search index: Pagefind failed: "
                         f"{detail[-1] if detail else 'no output'} (is pagefind[bin] installed?)")
+
+
+class Cancelled(Exception):
+    """The build failed elsewhere while its search index was being built."""
 
 
 def facets(archive: Archive) -> dict:

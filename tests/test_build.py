@@ -145,3 +145,20 @@ def test_a_second_build_links_every_unchanged_search_shard(project):
     inode = shard.stat().st_ino
     build(project)
     assert shard.stat().st_ino == inode  # linked from the previous site, not indexed again
+
+
+def test_a_failing_build_stops_its_search_index_at_once(project, monkeypatch):
+    import subprocess
+    import time
+    from generator import search
+    real = subprocess.Popen
+    # Pagefind stands in as a process that would run for a minute; MkDocs fails meanwhile.
+    monkeypatch.setattr(search.subprocess, "Popen", lambda command, **kw: real(
+        ["sleep", "60"] if "pagefind" in command else command, **kw))
+    config = project.mkdocs_yml.read_text(encoding="utf-8")
+    project.mkdocs_yml.write_text(config.replace("name: material", "name: no-such-theme"), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(UserError, match="mkdocs build failed"):
+        build(project)
+    assert time.perf_counter() - started < 30
+    assert not list(project.root.glob("site*"))
