@@ -32,7 +32,7 @@ EXPLAINED = 6  # the strongest signals `archive explain` shows for a tag
 @dataclass(frozen=True)
 class Classifier:
     vectorizer: TfidfVectorizer
-    models: dict[str, LogisticRegression]  # tags no tune paper has are left to the rules
+    models: dict[str, LogisticRegression]  # a tag that no tune paper, or every one, has is left to the rules
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,17 @@ Text = tuple[str, str, tuple[str, ...]]  # title, abstract, keywords
 
 def train(rules: Rules, slugs: list[str], labelled: list[Labelled]) -> Tagger:
     examples = [item for item in labelled if item.split == "tune"]
-    if not examples:
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=min(2, len(examples) or 1))
+    try:
+        words = vectorizer.fit_transform([_words(i.title, i.abstract) for i in examples])
+    except ValueError:  # no tune papers, or no word in them to learn from: the rules decide alone
         return Tagger(rules, tuple(slugs), None)
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2)
-    words = vectorizer.fit_transform([_words(i.title, i.abstract) for i in examples])
     scores = [score(rules, i.title, i.abstract, i.keywords) for i in examples]
     features = hstack([words, _rule_features(scores, slugs)]).tocsr()
     models = {}
     for slug in slugs:
         wanted = np.array([slug in item.tags for item in examples])
-        if wanted.any():
+        if 0 < wanted.sum() < len(wanted):  # a tag every or no tune paper has is left to the rules
             models[slug] = LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
                                               random_state=0, max_iter=1000).fit(features, wanted)
     return Tagger(rules, tuple(slugs), Classifier(vectorizer, models))
@@ -71,9 +72,10 @@ def decide(tagger: Tagger, texts: list[Text]) -> list[tuple[TagDecision, ...]]:
     decided = []
     for found, row in zip(scores, probabilities):
         by_tag = {d.tag: d for d in found}
-        decided.append(tuple(
-            replace(by_tag.get(slug, TagDecision(slug, "rules")), probability=round(float(p), 3))
-            for slug, p in sorted(row.items(), key=lambda kv: (-kv[1], kv[0])) if p >= THRESHOLD))
+        learned = [replace(by_tag.get(slug, TagDecision(slug, "rules")), probability=round(p, 3))
+                   for slug, p in sorted(row.items(), key=lambda kv: (-kv[1], kv[0])) if p >= THRESHOLD]
+        ruled = [d for d in found if d.tag not in row and d.score >= tagger.rules.threshold]
+        decided.append(tuple(learned + ruled))
     return decided
 
 

@@ -46,7 +46,7 @@ def explain(paper: Paper, tagger: Tagger) -> str:
             lines.append("      learned signals: " + _signals(tagger, text, decision.tag))
     chances = probabilities(tagger, text)
     found = {d.tag: d for d in score(rules, *text)}
-    for slug in sorted(set(found) | {s for s, p in chances.items() if p >= NEAR}, key=lambda s: -chances.get(s, 0)):
+    for slug in sorted(set(found) | {s for s, p in chances.items() if p >= NEAR}, key=lambda s: (-chances.get(s, 0), s)):
         if slug in paper.tags:
             continue
         removed = any(d.tag == slug for d in _auto(paper, tagger))

@@ -98,7 +98,8 @@ def record_tags(project: Project, known: dict[str, tuple]) -> None:
 
 
 def _tags_version(project: Project) -> str:
-    return _hash_files([project.rules, project.taxonomy, project.labels, *_code()])
+    learning = " ".join(metadata.version(name) for name in ("scikit-learn", "scipy", "numpy"))
+    return _hash_files([project.rules, project.taxonomy, project.labels, *_code()], extra=learning)
 
 
 def has_search_plugin(config_file: Path) -> bool:

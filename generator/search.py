@@ -84,7 +84,8 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
 def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:
     """Papers by first date featured, cut into runs of whole dates of at most `limit` papers.
 
-    A paper stays in its shard as the archive grows: only a new oldest digest moves the cuts.
+    New digests only fill the newest shard and open new ones; a digest backfilled before the newest
+    date moves the cuts after it (those shards are indexed again, once).
     """
     by_date: dict = {}
     for paper in archive.papers:
@@ -124,10 +125,12 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
 def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool,
                  cancelled: threading.Event | None) -> bool:
     """Index one shard into `target`, or link it from `old` if made from the same records; True if reused."""
+    if cancelled is not None and cancelled.is_set():
+        raise Cancelled()
     stamp = _stamp(records)
     if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
             and (not primary or (old / "pagefind.js").is_file()):
-        shutil.copytree(old, target, copy_function=os.link)  # files are never written in place: links are safe
+        shutil.copytree(old, target, copy_function=_link_or_copy)
         return True
     with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
         write_records(records, Path(folder))
@@ -174,9 +177,21 @@ class BackgroundIndex:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """Files of a built shard are never written in place, so a hard link is safe; else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem, or none with hard links
+        shutil.copy2(source, target)
+
+
 def _stamp(records: dict[str, str]) -> str:
-    """The records and the Pagefind that indexes them: a shard is reused only if both are the same."""
-    digest = hashlib.sha256(" ".join([metadata.version("pagefind"), *PAGEFIND_OPTIONS]).encode())
+    """The records, the Pagefind that indexes them and how: a shard is reused only if all are the same."""
+    try:
+        version = metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        raise UserError("cannot build the search index: Pagefind is not installed (pip install 'pagefind[bin]')") from None
+    digest = hashlib.sha256(" ".join([version, *PAGEFIND_OPTIONS, *UNUSED, *SHARED]).encode())
     for url in sorted(records):
         digest.update(url.encode() + b"\0" + records[url].encode() + b"\0")
     return digest.hexdigest()

@@ -46,3 +46,18 @@ def test_signals_name_the_words_and_rule_scores_that_pushed_a_tag_up():
     names = [name for name, _ in found]
     assert "rule score of datasets-benchmarks" in names and "word 'benchmark'" in names
     assert all(weight > 0 for _, weight in found)
+
+
+def test_a_tag_no_tune_paper_has_is_left_to_the_rules():
+    papers = [p for p in labelled() if "datasets-benchmarks" not in p.tags]
+    tagger = train(rules_of(), sorted(SLUGS), papers)
+    assert "datasets-benchmarks" not in tagger.classifier.models
+    text = ("XBench: a new benchmark", "We release a new benchmark and a new benchmark suite. XBench has tasks.", ())
+    assert "datasets-benchmarks" in [d.tag for d in decide(tagger, [text])[0]]
+
+
+def test_too_few_tune_papers_to_learn_from_leave_the_rules_alone():
+    one = [Labelled("An LLM", "A large language model.", frozenset({"llm"}), "tune")]
+    for papers in (one, one * 3, [Labelled("The", "a an the of", frozenset({"llm"}), "tune")] * 2):
+        tagger = train(rules_of(), sorted(SLUGS), papers)
+        assert [d.tag for d in decide(tagger, [("An LLM", "A large language model.", ())])[0]] == ["llm"]

@@ -256,3 +256,16 @@ def test_a_paper_featured_again_keeps_its_shard(sharded, tmp_path):
     papers = tuple(again if p is oldest else p for p in archive.papers)
     report = search.write_index(replace(archive, papers=papers), tmp_path, previous=site, limit=100)
     assert (report.shards, report.reused) == (3, 3)
+
+
+def test_search_works_without_the_facets_file(page, seed_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(seed_site.site_dir, site)
+    (site / "pagefind" / search.FACETS).unlink()
+    server = SiteServer(site)
+    try:
+        page.goto(server.url)
+        assert search_for(page, "FlashAttention")[0] == FLASH
+    finally:
+        server.close()
+    assert [e for e in page.errors if "status of 404" not in e] == []  # only the missing file itself

@@ -39,8 +39,8 @@
     if (!engine) {
       // The index is in shards (generator/search.py): the first brings Pagefind's script and
       // WebAssembly, the others are merged into it; pda-facets.json lists them.
-      const facetsLoaded = fetchJson("pda-facets.json");
-      facetsLoaded.then(fillFacets, () => {});
+      // Without the facets file, search still works over the primary shard, without filters.
+      const facetsLoaded = fetchJson("pda-facets.json").then((data) => (fillFacets(data), data), () => ({}));
       const primary = import(new URL("shards/0/pagefind.js", bundle).href);
       engine = Promise.all([primary, facetsLoaded]).then(async ([pagefind, data]) => {
         // Result URLs are site-relative ("/papers/x/"): prefix them with the site's own base path.
@@ -49,9 +49,10 @@
         const options = { baseUrl: new URL("..", bundle).pathname, ranking: { termSimilarity: 10 } };
         await pagefind.options({ ...options, noWorker: true });
         await pagefind.init();
-        await Promise.all(data.shards.slice(1).map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, options)));
+        await Promise.all((data.shards || []).slice(1).map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, options)));
         return pagefind;
       });
+      engine.catch(() => { engine = null; }); // a failed load is tried again on the next search
     }
     return engine;
   }
@@ -113,9 +114,14 @@
     const filters = {};
     if (tagSelect.value) filters.tag = [tagSelect.value];
     if (yearSelect.value) filters.year = [yearSelect.value];
-    const pagefind = await load();
-    const search = await pagefind.search(significant(query), { filters });
-    let found = search.results;
+    let found;
+    try {
+      const pagefind = await load();
+      found = (await pagefind.search(significant(query), { filters })).results;
+    } catch (error) {
+      if (mine === generation) status.textContent = "Search is unavailable right now: try again in a moment";
+      return;
+    }
     if (sortSelect.value === "date") {
       const ranks = await ranksByDate();
       // Array sort is stable: papers of the same date stay in order of relevance.
