@@ -1,7 +1,7 @@
 """Precision, recall and F1 of the automatic tagger against hand labels."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import Problem
 
@@ -55,7 +55,7 @@ def format_report(name: str, per_tag: dict[str, Score], micro: Score, papers: in
 
 def run_eval(project, labels_path, split: str | None, rules_only: bool = False) -> str:
     """Score the project's tagger on a labels file; one report per split, then all."""
-    from .classifier import Tagger, decide
+    from .classifier import decide
     from .content import read_tagger, read_text_file
     from .errors import ContentError, UserError
     from .readers import read_labels
@@ -66,7 +66,7 @@ def run_eval(project, labels_path, split: str | None, rules_only: bool = False) 
     if tagger is None or [p for p in problems if p.level == "error"]:
         raise ContentError(problems)
     if rules_only:
-        tagger = Tagger(tagger.rules, tagger.slugs, None)
+        tagger = replace(tagger, classifier=None)
     learned = tagger.classifier is not None and labels_path.resolve() == project.labels.resolve()
     splits = [split] if split else sorted({item.split for item in labelled}) + ["all"]
     reports = []

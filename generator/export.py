@@ -46,11 +46,11 @@ def explain(paper: Paper, tagger: Tagger) -> str:
             lines.append("      learned signals: " + _signals(tagger, text, decision.tag))
     chances = probabilities(tagger, text)
     found = {d.tag: d for d in score(rules, *text)}
+    automatic = {d.tag for d in decide(tagger, [text])[0]}
     for slug in sorted(set(found) | {s for s, p in chances.items() if p >= NEAR}, key=lambda s: (-chances.get(s, 0), s)):
         if slug in paper.tags:
             continue
-        removed = any(d.tag == slug for d in _auto(paper, tagger))
-        why = "removed by a correction" if removed else "below the threshold"
+        why = "removed by a correction" if slug in automatic else "below the threshold"
         chance = f"probability {chances[slug]:.2f}, " if slug in chances else ""
         terms = ", ".join(f"'{m.term}' in {m.field}" for m in found[slug].matches) if slug in found else "no rule term"
         lines.append(f"  - {slug}: {chance}rule score {found[slug].score if slug in found else 0:g}, {why} ({terms})")
@@ -59,7 +59,3 @@ def explain(paper: Paper, tagger: Tagger) -> str:
 
 def _signals(tagger: Tagger, text, slug: str) -> str:
     return ", ".join(f"{name} +{weight:g}" for name, weight in signals(tagger, text, slug)) or "none"
-
-
-def _auto(paper: Paper, tagger: Tagger):
-    return decide(tagger, [(paper.title, paper.abstract, paper.meta.ai_keywords)])[0]

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import cite, feeds, insights, related
 from .config import SiteSettings
-from .models import Archive, Paper, Tag
+from .models import Archive, Paper
 from .reviews import correction_link
 
 PAGE_SIZE = 100  # papers per listing page: keeps every page small however large the archive grows

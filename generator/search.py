@@ -159,16 +159,13 @@ class BackgroundIndex:
             self._outcome = exc
 
     def move_into(self, site_dir: Path) -> SearchIndexReport:
-        """Wait for the index, then move it into site_dir/pagefind/."""
+        """Wait for the index, then move it into site_dir/pagefind/ (discard() still cleans up after)."""
         self._thread.join()
-        try:
-            if isinstance(self._outcome, BaseException):
-                raise self._outcome
-            shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)
-            (self._folder / OUTPUT).rename(site_dir / OUTPUT)
-            return self._outcome
-        finally:
-            self.discard()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)
+        (self._folder / OUTPUT).rename(site_dir / OUTPUT)
+        return self._outcome
 
     def discard(self) -> None:
         """Stop the index if it is still being built (the build failed), and remove its folder."""

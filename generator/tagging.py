@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import Problem
-from .models import Correction, Match, Paper, TagDecision
+from .models import Correction, Match, TagDecision
 from .safeyaml import LineDict, load
 
 FIELDS = ("title", "abstract", "keywords")
@@ -139,11 +139,6 @@ def score(rules: Rules, title: str, abstract: str, keywords: tuple[str, ...]) ->
     decisions = [TagDecision(tag, "rules", sum(m.weight for m in found), tuple(found))
                  for tag, found in matches.items()]
     return sorted(decisions, key=lambda d: (-d.score, d.tag))
-
-
-def auto_tags(rules: Rules, paper: Paper) -> tuple[TagDecision, ...]:
-    decisions = score(rules, paper.title, paper.abstract, paper.meta.ai_keywords)
-    return tuple(d for d in decisions if d.score >= rules.threshold)
 
 
 def apply_correction(decisions: tuple[TagDecision, ...], correction: Correction | None) -> tuple[TagDecision, ...]:

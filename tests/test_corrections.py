@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.content import load
-from generator.corrections import MAX_BYTES, check_papers, read_correction
+from generator.corrections import MAX_BYTES, read_correction
 from generator.errors import ContentError
 from generator.readers import read_taxonomy
 from generator.site import build
