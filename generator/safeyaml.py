@@ -39,6 +39,19 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
         _Resolver.__init__(self)
 
 
+if yaml.__with_libyaml__:
+    class _FastLoader(yaml.cyaml.CParser, yaml.constructor.BaseConstructor, _Resolver):
+        """libyaml's parser with the same resolver: about twenty times faster than _Loader
+        (labels.yml, 1.5 MB: 0.3 s instead of 5.5 s at every build)."""
+
+        def __init__(self, stream: str):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.BaseConstructor.__init__(self)
+            _Resolver.__init__(self)
+else:  # PyYAML built without libyaml
+    _FastLoader = _Loader
+
+
 class LineDict(dict):
     """A mapping that knows the line of each key (1-based)."""
 
@@ -55,19 +68,30 @@ class LineList(list):
 
 def load(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; returns (data, problems). Data is None when it cannot be read."""
-    problems: list[Problem] = []
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                problems.append(Problem(file, _line(event.start_mark),
-                                        "YAML anchors and aliases are not allowed: write the value out"))
-        if problems:
-            return None, problems
-        node = _Loader(text).get_single_node()
+        return _load(text, file, _FastLoader)
+    except yaml.YAMLError:  # reported in the pure-Python parser's words, which name the problem better
+        pass
+    try:
+        return _load(text, file, _Loader)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(file, line, f"invalid YAML: character #x{exc.character:04x} is not allowed; remove it")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         return None, [Problem(file, _line(mark), f"invalid YAML: {reason}; check the indentation and quoting")]
+
+
+def _load(text: str, file: str, loader: type) -> tuple[Any, list[Problem]]:
+    problems: list[Problem] = []
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            problems.append(Problem(file, _line(event.start_mark),
+                                    "YAML anchors and aliases are not allowed: write the value out"))
+    if problems:
+        return None, problems
+    node = loader(text).get_single_node()
     if node is None:
         return None, []
     return _convert(node, file, problems), problems

@@ -53,6 +53,10 @@ def test_valid_correction_parses():
                    "'remove: [tag]'"]),
     ("changes-nothing.yml", ["content/corrections/changes-nothing.yml:1: error: the correction changes "
                              "nothing: list tags under 'add' or 'remove'"]),
+    ("control-character.yml", ["content/corrections/control-character.yml:2: error: invalid YAML: "
+                               "character #x0007 is not allowed; remove it"]),
+    ("invalid-syntax.yml", ["content/corrections/invalid-syntax.yml:2: error: invalid YAML: mapping values "
+                            "are not allowed here; check the indentation and quoting"]),
     ("python-tag.yml", ["content/corrections/python-tag.yml:1: error: YAML tag "
                         "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: remove it",
                         "content/corrections/python-tag.yml:1: error: 'add' must be a list of tag slugs, "

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from generator.readers import decode, read_dates, read_labels, read_taxonomy, read_text_digest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 MARCH_11 = dt.date(2025, 3, 11)
 
@@ -87,3 +87,15 @@ def test_labelled_papers_are_checked_each_with_its_line():
         "labels.yml:2: error: unknown tag 'robots': use a slug of content/taxonomy.yml",
         "labels.yml:3: error: split must be tune or holdout"]
     assert [(i.title, i.tags, i.split) for i in labelled] == [("e", frozenset({"llm"}), "holdout")]
+
+
+def test_libyaml_and_pure_python_parsers_read_the_labels_alike():
+    # The fast path (libyaml) must give what the pure-Python parser gives, lines included.
+    from generator import safeyaml
+    text = (ROOT / "content/tagging/labels.yml").read_text(encoding="utf-8")
+    fast = safeyaml._load(text, "labels.yml", safeyaml._FastLoader)
+    slow = safeyaml._load(text, "labels.yml", safeyaml._Loader)
+    assert safeyaml._FastLoader is not safeyaml._Loader
+    assert fast == slow
+    assert [item.lines for item in fast[0]] == [item.lines for item in slow[0]]
+    assert fast[0].lines == slow[0].lines
