@@ -35,6 +35,8 @@ from importlib import metadata
 from html import escape
 from pathlib import Path
 
+import deflate
+
 from .errors import UserError
 from .models import Archive, Paper
 
@@ -42,6 +44,7 @@ OUTPUT = "pagefind"
 SHARDS = "shards"  # pagefind/shards/0/ is the primary index, with Pagefind's script and WebAssembly
 SHARD_PAPERS = 10_000  # at most, unless one date has more: Pagefind peaked at 1.5 GB on 10,000
 PAGEFIND_OPTIONS = ("--force-language", "en", "--silent")
+META_LEVEL = 12  # libdeflate's strongest gzip for each shard's page list (below)
 STAMP = "pda-records.sha256"  # in each shard: what it was indexed from, to reuse it while unchanged
 FACETS = "pda-facets.json"  # tag names and years offered as filters, with their paper counts
 DATES = "pda-dates.json"  # each result id's date first featured, loaded only to sort by it
@@ -137,6 +140,8 @@ def _index_shard(records: dict[str, str], target: Path, old: Path | None, primar
         run_pagefind(Path(folder), target.resolve(), cancelled)
     for name in UNUSED if primary else UNUSED + SHARED:
         (target / name).unlink(missing_ok=True)
+    for meta in target.glob("*.pf_meta"):
+        recompress(meta)
     (target / STAMP).write_text(stamp, encoding="utf-8")
     return False
 
@@ -188,10 +193,18 @@ def _stamp(records: dict[str, str]) -> str:
         version = metadata.version("pagefind")
     except metadata.PackageNotFoundError:
         raise UserError("cannot build the search index: Pagefind is not installed (pip install 'pagefind[bin]')") from None
-    digest = hashlib.sha256(" ".join([version, *PAGEFIND_OPTIONS, *UNUSED, *SHARED]).encode())
+    digest = hashlib.sha256(" ".join([version, *PAGEFIND_OPTIONS, *UNUSED, *SHARED, f"meta-{META_LEVEL}"]).encode())
     for url in sorted(records):
         digest.update(url.encode() + b"\0" + records[url].encode() + b"\0")
     return digest.hexdigest()
+
+
+def recompress(path: Path) -> None:
+    """Gzip a Pagefind file again, smaller: every search downloads every shard's page list (its
+    .pf_meta, 7 bytes a paper as Pagefind writes it), which libdeflate's level 12 makes 14 % smaller
+    in a twentieth of a second per 10,000 papers. The index chunks gain 4 % for 60 times the time."""
+    data = gzip.decompress(path.read_bytes())
+    path.write_bytes(deflate.gzip_compress(data, META_LEVEL))
 
 
 def write_records(records: dict[str, str], folder: Path) -> None:

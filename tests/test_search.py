@@ -1,5 +1,6 @@
 """Search: the Pagefind index's ranking, and the header search box driven in headless Chromium."""
 import datetime as dt
+import gzip
 import json
 import re
 import shutil
@@ -181,6 +182,17 @@ def test_the_seed_archive_in_shards_is_searched_as_one(page, sharded):
     dates = [about.split(" · ")[0] for about in page.locator(".pda-search-result__about").all_inner_texts()]
     assert dates == sorted(dates, reverse=True) and dates[0] == "2025-06-26"
     assert page.errors == []
+
+
+def test_each_shards_page_list_is_recompressed_smaller(sharded):
+    # The searches above ran on these files: the browser reads libdeflate's gzip like Pagefind's own.
+    _, site, _, _ = sharded
+    lists = sorted((site / "pagefind" / "shards").glob("*/*.pf_meta"))
+    assert len(lists) == 3
+    for page_list in lists:
+        data = gzip.decompress(page_list.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        assert page_list.stat().st_size < len(gzip.compress(data, compresslevel=9))
 
 
 def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
