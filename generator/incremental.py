@@ -22,8 +22,11 @@ import json
 import logging
 import os
 import pickle
+import posixpath
 import shutil
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -126,35 +129,83 @@ def forget(project: Project) -> None:
     (project.build_dir / STATE).unlink(missing_ok=True)
 
 
-def page_sources(docs: Path) -> dict[str, Path]:
-    """Site path of each page's HTML -> its Markdown (MkDocs' directory URLs)."""
+def page_sources(docs: Path, paths: Iterable[str]) -> dict[str, Path]:
+    """Site path of each page's HTML -> its Markdown (MkDocs' directory URLs), from the docs' file list."""
     pages = {}
-    for markdown in docs.rglob("*.md"):
-        relative = markdown.relative_to(docs)
-        folder = relative.parent if relative.name == "index.md" else relative.with_suffix("")
-        pages[(folder / "index.html").as_posix()] = markdown
+    for relative in paths:
+        folder, name = posixpath.split(relative)
+        if name == "index.md":
+            pages[posixpath.join(folder, "index.html")] = docs / relative
+        elif name.endswith(".md"):
+            pages[posixpath.join(relative[:-3], "index.html")] = docs / relative
     return pages
 
 
-def clone_site(site: Path, docs: Path, staging: Path) -> frozenset[Path]:
-    """Stage `site` for a dirty build into `staging`; returns the pages linked unchanged."""
-    pages = page_sources(docs)
-    linked = set()
+@dataclass(frozen=True)
+class Staged:
+    linked: frozenset[str]  # pages hard-linked unchanged from site/ (relative paths)
+    pages: frozenset[str]  # every page's HTML, linked or to be rendered by MkDocs
+    other_html: frozenset[str]  # HTML files that are not pages (404.html), copied and rendered again
+
+    def rendered(self) -> list[str]:
+        """The HTML files MkDocs writes into the staged site: every page not linked, and 404.html."""
+        return sorted((self.pages - self.linked) | self.other_html)
+
+
+def clone_site(site: Path, docs: Path, staging: Path, docs_paths: Iterable[str]) -> Staged:
+    """Stage `site` for a dirty build into `staging`.
+
+    A page whose folder holds nothing else (a paper's, most of the site) is handled from the page
+    list alone: walking the 52,000 folders of site/ took longer than linking their pages.
+    """
+    pages = page_sources(docs, docs_paths)
+    alone = _alone(pages, docs_paths)
+    linked: set[str] = set()
+    for html, markdown in pages.items():
+        if posixpath.dirname(html) in alone:
+            (staging / html).parent.mkdir(parents=True, exist_ok=True)
+            _link_if_current(site, staging, html, markdown, linked)
+    other_html = set()
     for folder, folders, names in os.walk(site):
-        relative_folder = Path(folder).relative_to(site)
-        if not relative_folder.parts:
-            folders[:] = [name for name in folders if name != SEARCH_OUTPUT]
-        (staging / relative_folder).mkdir(parents=True, exist_ok=True)
+        relative_folder = os.path.relpath(folder, site).replace(os.sep, "/")
+        prefix = "" if relative_folder == "." else relative_folder + "/"
+        folders[:] = [name for name in folders if prefix + name not in alone
+                      and (prefix or name != SEARCH_OUTPUT)]
+        os.makedirs(staging / relative_folder, exist_ok=True)
         for name in names:
-            relative = (relative_folder / name).as_posix()
-            source, target = Path(folder, name), staging / relative
+            relative = prefix + name
             if relative in pages:
-                if source.stat().st_mtime >= pages[relative].stat().st_mtime:
-                    os.link(source, target)
-                    linked.add(target)
+                _link_if_current(site, staging, relative, pages[relative], linked)
             elif name != "index.html":  # an index.html without Markdown is a removed page
-                shutil.copy2(source, target)
-    return frozenset(linked)
+                shutil.copy2(os.path.join(folder, name), staging / relative)
+                other_html.update([relative] if name.endswith(".html") else [])
+    return Staged(frozenset(linked), frozenset(pages), frozenset(other_html))
+
+
+def _alone(pages: dict[str, Path], docs_paths: Iterable[str]) -> set[str]:
+    """The site folders that will hold one page's index.html and nothing else."""
+    landing: dict[str, int] = {}  # site folder -> how many files of docs/ land in it (not below)
+    for relative in docs_paths:
+        folder = posixpath.dirname(relative)
+        if relative.endswith(".md") and posixpath.basename(relative) != "index.md":
+            folder = relative[:-3]
+        landing[folder] = landing.get(folder, 0) + 1
+    above = set()
+    for folder in landing:
+        while folder and (folder := posixpath.dirname(folder)) not in above:
+            above.add(folder)
+    return {folder for folder in map(posixpath.dirname, pages) if landing[folder] == 1 and folder not in above}
+
+
+def _link_if_current(site: Path, staging: Path, html: str, markdown: Path, linked: set[str]) -> None:
+    """Link the page's HTML into staging if it was built after its Markdown last changed."""
+    try:
+        current = os.stat(site / html).st_mtime >= markdown.stat().st_mtime
+    except FileNotFoundError:  # a new page, or its Markdown was removed
+        return
+    if current:
+        os.link(site / html, staging / html)
+        linked.add(html)
 
 
 class _NoDirtyWarning(logging.Filter):

@@ -49,9 +49,12 @@ def minify_files(paths: list[str]) -> int:
     return saved
 
 
-def minify_site(site: Path, skip: frozenset[Path] = frozenset()) -> int:
-    """Minify every HTML file of `site` except those in `skip` (already minified); returns their count."""
-    paths = sorted(str(p) for p in site.rglob("*.html") if p not in skip)
+def minify_site(site: Path, only: list[str] | None = None) -> int:
+    """Minify every HTML file of `site`, or `only` these (relative paths); returns their count."""
+    if only is None:
+        paths = sorted(str(p) for p in site.rglob("*.html"))
+    else:
+        paths = [str(site / relative) for relative in only if (site / relative).is_file()]
     if len(paths) < POOL_FROM:
         minify_files(paths)
         return len(paths)

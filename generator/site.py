@@ -152,10 +152,10 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
         dirty = incremental and stages.reusable(project, current)
         staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
         try:
-            linked = stages.clone_site(project.site_dir, project.docs_dir, staging) if dirty else frozenset()
+            staged = stages.clone_site(project.site_dir, project.docs_dir, staging, report.paths) if dirty else None
             run_mkdocs(project, staging, epoch, dirty=dirty)
             built = time.perf_counter()
-            html_written = postbuild.minify_site(staging, skip=linked)
+            html_written = postbuild.minify_site(staging, only=staged.rendered() if staged else None)
             postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
             index = indexing[0].move_into(staging)
         except BaseException:
