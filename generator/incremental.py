@@ -1,14 +1,11 @@
 """Incremental builds: MkDocs renders only the pages whose generated Markdown changed.
 
 The generator rewrites only the Markdown files whose text changed (writer.write_tree), so an
-unchanged page keeps its modification time. The new site is staged next to the live one:
-
-- every page whose Markdown is not newer than its HTML is hard-linked from site/ (no copy);
-- every other file of site/ except a page and the search index (rewritten whole by every build) is
-  copied, because MkDocs rewrites files in place and must never write through a link into the live
-  site;
-- `mkdocs build --dirty` then renders the pages whose Markdown is newer (their HTML is missing),
-  the sitemap and the 404 page, and the new site is swapped in as usual.
+unchanged page keeps its modification time, older than its HTML. An incremental build then updates
+site/ in place (inplace.py): it sets aside the files the changed Markdown will replace (`rewritten`),
+runs `mkdocs build --dirty` into site/ itself, which renders exactly the pages whose HTML is missing
+or older than their Markdown, plus the sitemap and the 404 page, and swaps in the changed search
+shards. On failure the set-aside files are put back.
 
 MkDocs' own `--dirty` mode is only safe when nothing but Markdown changed: the theme, the
 overrides, the config and the hand-written pages (their titles are the nav) must be as at the last
@@ -20,20 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 import posixpath
-import shutil
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
 from .config import Project
-from .search import OUTPUT as SEARCH_OUTPUT  # written whole by every build
 from .pages import PagePlan
 
 STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was built from
@@ -111,13 +104,15 @@ def has_search_plugin(config_file: Path) -> bool:
     return bool(names & PLUGIN_SEARCH)
 
 
-def reusable(project: Project, current: str) -> bool:
-    """Whether site/ can be the base of an incremental build."""
+def recorded(project: Project) -> str | None:
+    """The fingerprint of the last build that completed, if none has started since (see forget)."""
     state = project.build_dir / STATE
-    if not project.site_dir.is_dir() or not state.is_file():
-        return False
-    recorded = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
-    return recorded == current and not has_search_plugin(project.build_dir / "mkdocs.yml")
+    return json.loads(state.read_text(encoding="utf-8")).get("fingerprint") if state.is_file() else None
+
+
+def reusable(project: Project, last: str | None, current: str) -> bool:
+    """Whether site/ can be updated in place by an incremental build."""
+    return project.site_dir.is_dir() and last == current and not has_search_plugin(project.build_dir / "mkdocs.yml")
 
 
 def record(project: Project, current: str) -> None:
@@ -125,7 +120,8 @@ def record(project: Project, current: str) -> None:
 
 
 def forget(project: Project) -> None:
-    """Called before site/ changes: until the new fingerprint is recorded, no build may reuse it."""
+    """Called before the generated docs change: until a build completes and records its fingerprint,
+    no build may update site/ in place (it would not know which pages the unfinished one changed)."""
     (project.build_dir / STATE).unlink(missing_ok=True)
 
 
@@ -141,71 +137,14 @@ def page_sources(docs: Path, paths: Iterable[str]) -> dict[str, Path]:
     return pages
 
 
-@dataclass(frozen=True)
-class Staged:
-    linked: frozenset[str]  # pages hard-linked unchanged from site/ (relative paths)
-    pages: frozenset[str]  # every page's HTML, linked or to be rendered by MkDocs
-    other_html: frozenset[str]  # HTML files that are not pages (404.html), copied and rendered again
-
-    def rendered(self) -> list[str]:
-        """The HTML files MkDocs writes into the staged site: every page not linked, and 404.html."""
-        return sorted((self.pages - self.linked) | self.other_html)
-
-
-def clone_site(site: Path, docs: Path, staging: Path, docs_paths: Iterable[str]) -> Staged:
-    """Stage `site` for a dirty build into `staging`.
-
-    A page whose folder holds nothing else (a paper's, most of the site) is handled from the page
-    list alone: walking the 52,000 folders of site/ took longer than linking their pages.
-    """
-    pages = page_sources(docs, docs_paths)
-    alone = _alone(pages, docs_paths)
-    linked: set[str] = set()
-    for html, markdown in pages.items():
-        if posixpath.dirname(html) in alone:
-            (staging / html).parent.mkdir(parents=True, exist_ok=True)
-            _link_if_current(site, staging, html, markdown, linked)
-    other_html = set()
-    for folder, folders, names in os.walk(site):
-        relative_folder = os.path.relpath(folder, site).replace(os.sep, "/")
-        prefix = "" if relative_folder == "." else relative_folder + "/"
-        folders[:] = [name for name in folders if prefix + name not in alone
-                      and (prefix or name != SEARCH_OUTPUT)]
-        os.makedirs(staging / relative_folder, exist_ok=True)
-        for name in names:
-            relative = prefix + name
-            if relative in pages:
-                _link_if_current(site, staging, relative, pages[relative], linked)
-            elif name != "index.html":  # an index.html without Markdown is a removed page
-                shutil.copy2(os.path.join(folder, name), staging / relative)
-                other_html.update([relative] if name.endswith(".html") else [])
-    return Staged(frozenset(linked), frozenset(pages), frozenset(other_html))
-
-
-def _alone(pages: dict[str, Path], docs_paths: Iterable[str]) -> set[str]:
-    """The site folders that will hold one page's index.html and nothing else."""
-    landing: dict[str, int] = {}  # site folder -> how many files of docs/ land in it (not below)
-    for relative in docs_paths:
-        folder = posixpath.dirname(relative)
-        if relative.endswith(".md") and posixpath.basename(relative) != "index.md":
-            folder = relative[:-3]
-        landing[folder] = landing.get(folder, 0) + 1
-    above = set()
-    for folder in landing:
-        while folder and (folder := posixpath.dirname(folder)) not in above:
-            above.add(folder)
-    return {folder for folder in map(posixpath.dirname, pages) if landing[folder] == 1 and folder not in above}
-
-
-def _link_if_current(site: Path, staging: Path, html: str, markdown: Path, linked: set[str]) -> None:
-    """Link the page's HTML into staging if it was built after its Markdown last changed."""
-    try:
-        current = os.stat(site / html).st_mtime >= markdown.stat().st_mtime
-    except FileNotFoundError:  # a new page, or its Markdown was removed
-        return
-    if current:
-        os.link(site / html, staging / html)
-        linked.add(html)
+def rewritten(docs: Path, changed: Iterable[str]) -> set[str]:
+    """The files of site/ that MkDocs' dirty build writes (or, for removed pages, leaves stale):
+    each changed docs file's page or copy, the 404 page and the sitemap (postbuild rewrites the
+    sitemap files). Valid only while the last build's fingerprint stood: every other page of site/
+    is then newer than its Markdown, and MkDocs leaves it alone."""
+    pages = page_sources(docs, changed)
+    copies = {relative for relative in changed if not relative.endswith(".md")}
+    return set(pages) | copies | {"404.html", "sitemap.xml", "sitemap.xml.gz"}
 
 
 class _NoDirtyWarning(logging.Filter):

@@ -38,6 +38,7 @@ from pathlib import Path
 import deflate
 
 from .errors import UserError
+from .inplace import SiteUpdate
 from .models import Archive, Paper
 
 OUTPUT = "pagefind"
@@ -64,7 +65,7 @@ class SearchIndexReport:
     bytes: int  # their total size on disk
     seconds: float
     shards: int = 1
-    reused: int = 0  # shards copied unchanged from the previous site
+    reused: int = 0  # shards not indexed again: unchanged since the previous site
 
 
 def record(paper: Paper, tag_names: dict[str, str]) -> str:
@@ -105,35 +106,56 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
                 limit: int = SHARD_PAPERS, cancelled: threading.Event | None = None) -> SearchIndexReport:
     """Index every paper of `archive` into site_dir/pagefind/, replacing what was there.
 
-    `previous` is the site built before, whose unchanged shards are copied rather than indexed.
+    `previous` is the site built before, whose unchanged shards are linked rather than indexed.
     """
     started = time.perf_counter()
     output = site_dir / OUTPUT
     shutil.rmtree(output, ignore_errors=True)
+    count, reused = write_changed_shards(archive, output, previous, limit, cancelled)
+    link_shards(previous, output, reused)
+    files = [p for p in output.rglob("*") if p.is_file()]
+    return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
+                             time.perf_counter() - started, count, len(reused))
+
+
+def write_changed_shards(archive: Archive, output: Path, previous: Path | None = None, limit: int = SHARD_PAPERS,
+                         cancelled: threading.Event | None = None) -> tuple[int, tuple[int, ...]]:
+    """Index into `output` the shards whose records differ from those of `previous` (a site), and the
+    facets and dates files; returns the count of shards and the numbers of those left unwritten."""
     names = {t.slug: t.name for t in archive.tags}
     groups = shards(archive, limit)
     old = previous / OUTPUT / SHARDS if previous else None
-    reused = sum(_index_shard({p.url: record(p, names) for p in group}, output / SHARDS / str(number),
-                              old / str(number) if old else None, number == 0, cancelled)
-                 for number, group in enumerate(groups))
-    if not (output / SHARDS / "0" / "pagefind.js").is_file():
+    folders, reused = [], []
+    for number, group in enumerate(groups):
+        new = output / SHARDS / str(number)
+        if _index_shard({p.url: record(p, names) for p in group}, new, old / str(number) if old else None,
+                        number == 0, cancelled):
+            reused.append(number)
+            new = old / str(number)
+        folders.append(new)
+    if not (folders[0] / "pagefind.js").is_file():
         raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
+    output.mkdir(parents=True, exist_ok=True)
     write_json(output / FACETS, {**facets(archive), "shards": [f"{SHARDS}/{n}/" for n in range(len(groups))]})
-    write_json(output / DATES, dates_by_result_id(archive, output))
-    files = [p for p in output.rglob("*") if p.is_file()]
-    return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
-                             time.perf_counter() - started, len(groups), reused)
+    write_json(output / DATES, dates_by_result_id(archive, folders))
+    return len(groups), tuple(reused)
+
+
+def link_shards(previous: Path | None, output: Path, numbers: tuple[int, ...]) -> None:
+    """Hard-link the shards `numbers` of the previous site into `output` (a copy where links fail)."""
+    for number in numbers:
+        shutil.copytree(previous / OUTPUT / SHARDS / str(number), output / SHARDS / str(number),
+                        copy_function=_link_or_copy)
 
 
 def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool,
                  cancelled: threading.Event | None) -> bool:
-    """Index one shard into `target`, or link it from `old` if made from the same records; True if reused."""
+    """Index one shard into `target`, unless `old` was made from the same records: then True."""
     if cancelled is not None and cancelled.is_set():
         raise Cancelled()
     stamp = _stamp(records)
     if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
             and (not primary or (old / "pagefind.js").is_file()):
-        shutil.copytree(old, target, copy_function=_link_or_copy)
         return True
     with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
         write_records(records, Path(folder))
@@ -147,30 +169,59 @@ def _index_shard(records: dict[str, str], target: Path, old: Path | None, primar
 
 
 class BackgroundIndex:
-    """write_index in a thread while the pages are rendered and built: the index needs only the
-    archive, and Pagefind's process uses the core that the generator's single thread leaves idle."""
+    """The changed shards of the index, built in a thread while the pages are rendered and built:
+    the index needs only the archive, and Pagefind's process uses the core that the generator's
+    single thread leaves idle. Shards whose records did not change are left where they are."""
 
     def __init__(self, archive: Archive, previous: Path | None, work_dir: Path):
         self._folder = Path(tempfile.mkdtemp(prefix="site.search-", dir=work_dir))
+        self._previous = previous
         self._outcome: SearchIndexReport | BaseException | None = None
+        self._reused: tuple[int, ...] = ()
         self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(archive, previous), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(archive,), daemon=True)
         self._thread.start()
 
-    def _run(self, archive: Archive, previous: Path | None) -> None:
+    def _run(self, archive: Archive) -> None:
+        started = time.perf_counter()
         try:
-            self._outcome = write_index(archive, self._folder, previous, cancelled=self._cancelled)
-        except BaseException as exc:  # handed to the main thread by move_into
+            count, self._reused = write_changed_shards(archive, self._folder / OUTPUT, self._previous,
+                                                       cancelled=self._cancelled)
+            written = [p for p in (self._folder / OUTPUT).rglob("*") if p.is_file()]
+            self._outcome = SearchIndexReport(len(archive.papers), len(written), sum(p.stat().st_size for p in written),
+                                              time.perf_counter() - started, count, len(self._reused))
+        except BaseException as exc:  # handed to the main thread by move_into or swap_into
             self._outcome = exc
 
-    def move_into(self, site_dir: Path) -> SearchIndexReport:
-        """Wait for the index, then move it into site_dir/pagefind/ (discard() still cleans up after)."""
+    def _wait(self) -> SearchIndexReport:
         self._thread.join()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
+        return self._outcome
+
+    def move_into(self, site_dir: Path) -> SearchIndexReport:
+        """Wait for the index, then move it into site_dir/pagefind/, with the unchanged shards linked
+        from the previous site (discard() still cleans up after)."""
+        report = self._wait()
+        link_shards(self._previous, self._folder / OUTPUT, self._reused)
         shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)
         (self._folder / OUTPUT).rename(site_dir / OUTPUT)
-        return self._outcome
+        return report
+
+    def swap_into(self, update: SiteUpdate) -> SearchIndexReport:
+        """Wait for the index, then replace the changed shards and files of the live site's index."""
+        report = self._wait()
+        new = self._folder / OUTPUT
+        shards_dir = update.site / OUTPUT / SHARDS
+        shards_dir.mkdir(parents=True, exist_ok=True)
+        for shard in sorted((new / SHARDS).iterdir()) if (new / SHARDS).is_dir() else []:
+            update.replace(f"{OUTPUT}/{SHARDS}/{shard.name}", shard)
+        for stale in sorted(shards_dir.iterdir()):
+            if int(stale.name) >= report.shards:  # the archive has fewer shards than before
+                update.set_aside(f"{OUTPUT}/{SHARDS}/{stale.name}")
+        for name in (FACETS, DATES):
+            update.replace(f"{OUTPUT}/{name}", new / name)
+        return report
 
     def discard(self) -> None:
         """Stop the index if it is still being built (the build failed), and remove its folder."""
@@ -253,7 +304,7 @@ def facets(archive: Archive) -> dict:
             "years": [[str(y), years[y]] for y in sorted(years, reverse=True)]}
 
 
-def dates_by_result_id(archive: Archive, output: Path) -> dict[str, list[str]]:
+def dates_by_result_id(archive: Archive, shard_folders: list[Path]) -> dict[str, list[str]]:
     """Result ids (Pagefind's fragment names) by date first featured, newest first.
 
     Pagefind's own sort index is part of the page list every search loads (100 KB more at 50,000
@@ -261,7 +312,8 @@ def dates_by_result_id(archive: Archive, output: Path) -> dict[str, list[str]]:
     """
     featured = {f"/{p.url}": p.dates[0].isoformat() for p in archive.papers}
     by_date: dict[str, list[str]] = {}
-    for path in sorted(output.glob(f"{SHARDS}/*/fragment/*.pf_fragment")):
+    # By name (a hash), not by folder: reused shards are read where they stand, in the previous site.
+    for path in sorted((p for folder in shard_folders for p in folder.glob("fragment/*.pf_fragment")), key=lambda p: p.name):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])  # after Pagefind's "pagefind_dcd" signature
         by_date.setdefault(featured[fragment["url"]], []).append(path.stem)

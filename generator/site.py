@@ -19,6 +19,7 @@ from . import content, feeds, parallel, postbuild, search, writer
 from . import incremental as stages
 from .config import Project, read_settings
 from .errors import UserError
+from .inplace import SiteUpdate
 from .models import Archive
 from .pages import plan_site
 
@@ -58,6 +59,7 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     files.update(own)
     nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]
     project.build_dir.mkdir(exist_ok=True)
+    stages.forget(project)  # the docs change now: until a build completes, site/ is not updated in place
     report = writer.write_tree(project.docs_dir, files, keep=current)
     stages.record_pages(project, signatures)
     if len(known) != cached:
@@ -140,8 +142,9 @@ def _collector_paused():
 
 
 def build(project: Project, incremental: bool = False) -> BuildReport:
-    """Build site/; `incremental` re-renders only changed pages when site/ allows it (incremental.py)."""
+    """Build site/; `incremental` re-renders only changed pages, in place, when site/ allows it (incremental.py)."""
     started = time.perf_counter()
+    last = stages.recorded(project)  # read before generate() forgets it
     indexing: list[search.BackgroundIndex] = []
     try:
         with _collector_paused():
@@ -149,25 +152,56 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
                 search.BackgroundIndex(archive, project.site_dir, project.root)))
         generated = time.perf_counter()
         current = stages.fingerprint(project)
-        dirty = incremental and stages.reusable(project, current)
-        staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
-        try:
-            staged = stages.clone_site(project.site_dir, project.docs_dir, staging, report.paths) if dirty else None
-            run_mkdocs(project, staging, epoch, dirty=dirty)
-            built = time.perf_counter()
-            html_written = postbuild.minify_site(staging, only=staged.rendered() if staged else None)
-            postbuild.write_sitemaps(staging, read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url)
-            index = indexing[0].move_into(staging)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        dirty = incremental and stages.reusable(project, last, current)
+        update = _update_in_place if dirty else _build_and_swap
+        built, html_written, index = update(project, report, epoch, indexing[0])
     finally:
         for background in indexing:
             background.discard()
-    stages.forget(project)
-    replace_site(project, staging)
     stages.record(project, current)
     finished = time.perf_counter()
     return BuildReport(pages, report.written, report.unchanged, report.removed, generated - started,
                        built - generated, finished - built, search_seconds=index.seconds,
                        total_seconds=finished - started, html_written=html_written, incremental=dirty)
+
+
+def _build_and_swap(project: Project, report: writer.WriteReport, epoch: str,
+                    index: search.BackgroundIndex) -> tuple[float, int, search.SearchIndexReport]:
+    """The whole site, built into a staging folder and swapped in: site/ is never half-written."""
+    staging = Path(tempfile.mkdtemp(prefix="site.new-", dir=project.root))
+    try:
+        run_mkdocs(project, staging, epoch)
+        built = time.perf_counter()
+        html_written = postbuild.minify_site(staging)
+        postbuild.write_sitemaps(staging, _site_url(project))
+        searched = index.move_into(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_site(project, staging)
+    return built, html_written, searched
+
+
+def _update_in_place(project: Project, report: writer.WriteReport, epoch: str,
+                     index: search.BackgroundIndex) -> tuple[float, int, search.SearchIndexReport]:
+    """Only the pages whose Markdown changed, rendered into site/ itself; undone on failure (inplace.py)."""
+    update = SiteUpdate(project.site_dir, Path(tempfile.mkdtemp(prefix="site.undo-", dir=project.root)))
+    try:
+        targets = sorted(stages.rewritten(project.docs_dir, report.changed)
+                         | {p.name for p in project.site_dir.glob("sitemap-*.xml")})
+        for relative in targets:
+            update.set_aside(relative)
+        run_mkdocs(project, project.site_dir, epoch, dirty=True)
+        built = time.perf_counter()
+        html_written = postbuild.minify_site(project.site_dir, only=[t for t in targets if t.endswith(".html")])
+        postbuild.write_sitemaps(project.site_dir, _site_url(project))
+        searched = index.swap_into(update)
+    except BaseException:
+        update.undo()
+        raise
+    update.done()
+    return built, html_written, searched
+
+
+def _site_url(project: Project) -> str:
+    return read_settings(project.mkdocs_yml.read_text(encoding="utf-8")).site_url

@@ -28,7 +28,7 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
-    paths: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # what the folder now holds
+    changed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # paths written or removed
 
 
 def environment() -> jinja2.Environment:
@@ -94,27 +94,27 @@ def site_config(project: Project, extra_nav: list[dict]) -> str:
 
 def write_tree(folder: Path, files: dict[str, str], keep: frozenset[str] = frozenset()) -> WriteReport:
     """Make `folder` hold exactly `files` and the files named in `keep`, touching only what differs."""
-    written, unchanged = 0, len(keep)
+    written = []
     for relative, text in files.items():
         path = folder / relative
         data = text.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
-            unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)
-        written += 1
-    wanted = frozenset(files) | keep
-    return WriteReport(written, unchanged, _remove_others(folder, wanted), wanted)
+        written.append(relative)
+    removed = _remove_others(folder, frozenset(files) | keep)
+    return WriteReport(len(written), len(files) + len(keep) - len(written), len(removed),
+                       frozenset(written) | frozenset(removed))
 
 
-def _remove_others(folder: Path, wanted: frozenset[str]) -> int:
+def _remove_others(folder: Path, wanted: frozenset[str]) -> list[str]:
     """Remove the files of `folder` not in `wanted` (relative POSIX paths) and the folders left empty.
 
     os.walk over plain strings, bottom up: pathlib's rglob and a stat per path took 20 s at 52,000 pages."""
-    removed, occupied, root = 0, set(), str(folder)
+    removed, occupied, root = [], set(), str(folder)
     for parent, folders, names in os.walk(root, topdown=False):
         prefix = parent[len(root) + 1:] + "/" if parent != root else ""
         kept = False
@@ -123,7 +123,7 @@ def _remove_others(folder: Path, wanted: frozenset[str]) -> int:
                 kept = True
             else:
                 os.unlink(os.path.join(parent, name))
-                removed += 1
+                removed.append(prefix + name)
         if kept or any(os.path.join(parent, name) in occupied for name in folders):
             occupied.add(parent)
         elif prefix:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, parallel, postbuild, store
+from generator import cli, parallel, postbuild, search, store
+from generator.errors import UserError
 from generator.models import Digest, Entry, SourceMeta
 from generator.site import build
 from conftest import copy_project
@@ -122,6 +123,29 @@ def test_incremental_build_rewrites_only_affected_pages(searchless, tmp_path):
     build(full)
     same_as_full = {p: h for p, (_, h) in files_of(full.site_dir).items() if not p.startswith("pagefind/")}
     assert same_as_full == {p: h for p, (_, h) in after.items() if not p.startswith("pagefind/")}
+
+
+def test_a_failed_incremental_build_leaves_the_site_exactly_as_it_was(searchless, monkeypatch):
+    build(searchless)
+    before = files_of(searchless.site_dir)  # content and inode of every file
+    again = Entry("FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
+                  ABSTRACT.format(topic="attention"), 0)
+    digest = new_digest(dt.date(2025, 7, 1), ["Sparse Speculative Decoding"], again)
+    (searchless.digests / digest.source).write_text(store.to_json(digest), encoding="utf-8")
+
+    def pagefind_fails(*args, **kwargs):
+        raise UserError("cannot build the search index: Pagefind failed: out of memory")
+    monkeypatch.setattr(search, "run_pagefind", pagefind_fails)
+    # MkDocs renders the changed pages into site/ before the search index fails.
+    with pytest.raises(UserError, match="out of memory"):
+        build(searchless, incremental=True)
+
+    assert files_of(searchless.site_dir) == before
+    assert not list(searchless.root.glob("site.*"))  # no undo, staging or search folder left behind
+    monkeypatch.undo()
+    report = build(searchless, incremental=True)
+    assert not report.incremental  # the failed build's changed pages are unknown now: a full build
+    assert "papers/sparse-speculative-decoding/index.html" in files_of(searchless.site_dir)
 
 
 def test_incremental_build_falls_back_to_full_when_the_theme_changed(searchless):

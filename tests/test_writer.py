@@ -23,3 +23,5 @@ def test_write_tree_writes_keeps_and_removes_exactly(tmp_path):
     assert (tmp_path / "changed.md").read_text() == "new"
     assert (tmp_path / "same.md").stat().st_mtime == 1  # unchanged text: the file is not touched
     assert report == WriteReport(written=2, unchanged=2, removed=3)
+    assert report.changed == {"changed.md", "dates/2024/index.md", "papers/gone/index.md",
+                              "tags/x/page/2/index.md", "tags/x/index.md"}

@@ -1,0 +1,53 @@
+"""inplace.SiteUpdate: what an incremental build replaces in site/ can be put back exactly."""
+from pathlib import Path
+
+from generator.inplace import SiteUpdate
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for relative, text in {"index.html": "home", "papers/a/index.html": "a", "papers/gone/index.html": "gone",
+                           "pagefind/shards/0/x.pf_meta": "meta0", "sitemap.xml": "old map"}.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text)
+    return site
+
+
+def test_undo_puts_back_every_file_and_folder_set_aside_or_replaced(tmp_path):
+    site = make_site(tmp_path)
+    before = tree(site)
+    update = SiteUpdate(site, tmp_path / "undo")
+    for relative in ("papers/a/index.html", "papers/gone/index.html", "papers/new/index.html", "sitemap.xml"):
+        update.set_aside(relative)
+    (site / "papers/a/index.html").write_text("a, rebuilt")
+    (site / "papers/new").mkdir()
+    (site / "papers/new/index.html").write_text("new")
+    update.set_aside("papers/a/index.html")  # twice: the original set aside first is kept
+    new_shard = tmp_path / "new-shard"
+    new_shard.mkdir()
+    (new_shard / "y.pf_meta").write_text("meta0, rebuilt")
+    update.replace("pagefind/shards/0", new_shard)
+    assert tree(site)["pagefind/shards/0/y.pf_meta"] == "meta0, rebuilt"
+
+    update.undo()
+
+    assert tree(site) == before
+    assert not (tmp_path / "undo").exists()
+
+
+def test_done_keeps_the_changes_and_drops_emptied_page_folders(tmp_path):
+    site = make_site(tmp_path)
+    update = SiteUpdate(site, tmp_path / "undo")
+    update.set_aside("papers/a/index.html")
+    update.set_aside("papers/gone/index.html")  # a removed page: nothing is written in its place
+    (site / "papers/a/index.html").write_text("a, rebuilt")
+
+    update.done()
+
+    assert tree(site) == {"index.html": "home", "pagefind/shards/0/x.pf_meta": "meta0",
+                          "papers/a/index.html": "a, rebuilt", "sitemap.xml": "old map"}
+    assert not (site / "papers/gone").exists() and not (tmp_path / "undo").exists()
