@@ -5,60 +5,46 @@ query's words and the fragments of the results shown, never an index of the whol
 
 Each paper becomes a small HTML record that Pagefind indexes: the abstract first (so the browser
 can tell where it ends and build the excerpt from it alone), then the title, weighted far above
-the abstract, the arXiv id and the tag names. Records are written to a temporary folder and
-indexed by the Pagefind binary: Pagefind's Python client answers about ten requests a second, so
-one `add_custom_record` per paper would take over an hour at 50,000 papers.
+the abstract, the arXiv id and the tag names. The indexer process (indexer.py) writes the records
+to a temporary folder and runs the Pagefind binary on them: Pagefind's Python client answers about
+ten requests a second, so one `add_custom_record` per paper would take over an hour at 50,000 papers.
 
 The index is split into shards of consecutive digest dates, each a Pagefind index of its own under
 pagefind/shards/N/, which the browser merges (Pagefind's mergeIndex: one WebAssembly module, each
 shard's page list and the chunks of the query's words). The Pagefind process holds about 150 KB
 a paper (8 GB at 50,000 in one index, more than a CI runner has at 100,000), so a shard caps its
-memory; and a shard whose records did not change is copied from the previous site instead of being
+memory; and a shard whose records did not change is kept from the previous site instead of being
 indexed again, so adding a digest re-indexes only the newest shard. The price is in the browser:
-each shard adds its chunks of the query's words (at 50,000 papers, 5 shards: 711 KB to the first
-results instead of 489 KB; README, Search).
+each shard adds its chunks of the query's words (README, Search).
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
-from importlib import metadata
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
-import deflate
-
-from .errors import UserError
+from . import indexer
+from .indexer import DATES, SHARDS
 from .inplace import SiteUpdate
 from .models import Archive, Paper
 
 OUTPUT = "pagefind"
-SHARDS = "shards"  # pagefind/shards/0/ is the primary index, with Pagefind's script and WebAssembly
 SHARD_PAPERS = 10_000  # at most, unless one date has more: Pagefind peaked at 1.5 GB on 10,000
-PAGEFIND_OPTIONS = ("--force-language", "en", "--silent")
-META_LEVEL = 12  # libdeflate's strongest gzip for each shard's page list (below)
-STAMP = "pda-records.sha256"  # in each shard: what it was indexed from, to reuse it while unchanged
 FACETS = "pda-facets.json"  # tag names and years offered as filters, with their paper counts
-DATES = "pda-dates.json"  # each result id's date first featured, loaded only to sort by it
 TITLE_WEIGHT = 10  # an abstract word weighs 1
 ARXIV_WEIGHT = 10
 TAG_WEIGHT = 2
-# Pagefind's own search UIs: the site has its own, in overrides/assets/javascripts/search.js.
-SHARED = ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "wasm.unknown.pagefind")  # primary only
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
 @dataclass(frozen=True)
+
+
 class SearchIndexReport:
     papers: int
     files: int  # files written under <site>/pagefind
@@ -111,34 +97,35 @@ def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
     started = time.perf_counter()
     output = site_dir / OUTPUT
     shutil.rmtree(output, ignore_errors=True)
-    count, reused = write_changed_shards(archive, output, previous, limit, cancelled)
+    written, reused = write_changed_shards(archive, output, previous, limit, cancelled)
     link_shards(previous, output, reused)
     files = [p for p in output.rglob("*") if p.is_file()]
-    return SearchIndexReport(len(archive.papers), len(files), sum(p.stat().st_size for p in files),
-                             time.perf_counter() - started, count, len(reused))
+    return replace(written, files=len(files), bytes=sum(p.stat().st_size for p in files),
+                   seconds=time.perf_counter() - started)
 
 
 def write_changed_shards(archive: Archive, output: Path, previous: Path | None = None, limit: int = SHARD_PAPERS,
-                         cancelled: threading.Event | None = None) -> tuple[int, tuple[int, ...]]:
-    """Index into `output` the shards whose records differ from those of `previous` (a site), and the
-    facets and dates files; returns the count of shards and the numbers of those left unwritten."""
+                         cancelled: threading.Event | None = None) -> tuple[SearchIndexReport, tuple[int, ...]]:
+    """Index into `output` the shards whose records differ from those of `previous` (a site), and
+    write the facets and dates files; returns what was written and the numbers of the shards left out.
+
+    The records are made here; the indexer process (indexer.py) writes the index."""
+    started = time.perf_counter()
     names = {t.slug: t.name for t in archive.tags}
     groups = shards(archive, limit)
-    old = previous / OUTPUT / SHARDS if previous else None
-    folders, reused = [], []
-    for number, group in enumerate(groups):
-        new = output / SHARDS / str(number)
-        if _index_shard({p.url: record(p, names) for p in group}, new, old / str(number) if old else None,
-                        number == 0, cancelled):
-            reused.append(number)
-            new = old / str(number)
-        folders.append(new)
-    if not (folders[0] / "pagefind.js").is_file():
-        raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
-    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-jobs-") as work:
+        jobs = Path(work) / "shards.jsonl"
+        with jobs.open("w", encoding="utf-8") as file:
+            file.write(json.dumps({"output": str(output.resolve()), "options": list(indexer.PAGEFIND_OPTIONS),
+                                   "previous": str((previous / OUTPUT / SHARDS).resolve()) if previous else None,
+                                   "featured": {f"/{p.url}": p.dates[0].isoformat() for p in archive.papers}}) + "\n")
+            for group in groups:
+                file.write(json.dumps({p.url: record(p, names) for p in group}) + "\n")
+        done = indexer.run(jobs, cancelled)
     write_json(output / FACETS, {**facets(archive), "shards": [f"{SHARDS}/{n}/" for n in range(len(groups))]})
-    write_json(output / DATES, dates_by_result_id(archive, folders))
-    return len(groups), tuple(reused)
+    report = SearchIndexReport(len(archive.papers), done["files"] + 1, done["bytes"] + (output / FACETS).stat().st_size,
+                               time.perf_counter() - started, len(groups), len(done["reused"]))
+    return report, tuple(done["reused"])
 
 
 def link_shards(previous: Path | None, output: Path, numbers: tuple[int, ...]) -> None:
@@ -146,26 +133,6 @@ def link_shards(previous: Path | None, output: Path, numbers: tuple[int, ...]) -
     for number in numbers:
         shutil.copytree(previous / OUTPUT / SHARDS / str(number), output / SHARDS / str(number),
                         copy_function=_link_or_copy)
-
-
-def _index_shard(records: dict[str, str], target: Path, old: Path | None, primary: bool,
-                 cancelled: threading.Event | None) -> bool:
-    """Index one shard into `target`, unless `old` was made from the same records: then True."""
-    if cancelled is not None and cancelled.is_set():
-        raise Cancelled()
-    stamp = _stamp(records)
-    if old and (old / STAMP).is_file() and (old / STAMP).read_text(encoding="utf-8") == stamp \
-            and (not primary or (old / "pagefind.js").is_file()):
-        return True
-    with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
-        write_records(records, Path(folder))
-        run_pagefind(Path(folder), target.resolve(), cancelled)
-    for name in UNUSED if primary else UNUSED + SHARED:
-        (target / name).unlink(missing_ok=True)
-    for meta in target.glob("*.pf_meta"):
-        recompress(meta)
-    (target / STAMP).write_text(stamp, encoding="utf-8")
-    return False
 
 
 class BackgroundIndex:
@@ -183,13 +150,9 @@ class BackgroundIndex:
         self._thread.start()
 
     def _run(self, archive: Archive) -> None:
-        started = time.perf_counter()
         try:
-            count, self._reused = write_changed_shards(archive, self._folder / OUTPUT, self._previous,
-                                                       cancelled=self._cancelled)
-            written = [p for p in (self._folder / OUTPUT).rglob("*") if p.is_file()]
-            self._outcome = SearchIndexReport(len(archive.papers), len(written), sum(p.stat().st_size for p in written),
-                                              time.perf_counter() - started, count, len(self._reused))
+            self._outcome, self._reused = write_changed_shards(archive, self._folder / OUTPUT, self._previous,
+                                                               cancelled=self._cancelled)
         except BaseException as exc:  # handed to the main thread by move_into or swap_into
             self._outcome = exc
 
@@ -238,61 +201,6 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _stamp(records: dict[str, str]) -> str:
-    """The records, the Pagefind that indexes them and how: a shard is reused only if all are the same."""
-    try:
-        version = metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        raise UserError("cannot build the search index: Pagefind is not installed (pip install 'pagefind[bin]')") from None
-    digest = hashlib.sha256(" ".join([version, *PAGEFIND_OPTIONS, *UNUSED, *SHARED, f"meta-{META_LEVEL}"]).encode())
-    for url in sorted(records):
-        digest.update(url.encode() + b"\0" + records[url].encode() + b"\0")
-    return digest.hexdigest()
-
-
-def recompress(path: Path) -> None:
-    """Gzip a Pagefind file again, smaller: every search downloads every shard's page list (its
-    .pf_meta, 7 bytes a paper as Pagefind writes it), which libdeflate's level 12 makes 14 % smaller
-    in a twentieth of a second per 10,000 papers. The index chunks gain 4 % for 60 times the time."""
-    data = gzip.decompress(path.read_bytes())
-    path.write_bytes(deflate.gzip_compress(data, META_LEVEL))
-
-
-def write_records(records: dict[str, str], folder: Path) -> None:
-    for url, html in records.items():
-        path = folder / url / "index.html"
-        path.parent.mkdir(parents=True)
-        path.write_text(html, encoding="utf-8")
-
-
-def run_pagefind(records: Path, output: Path, cancelled: threading.Event | None = None) -> None:
-    # The Pagefind binary from PyPI's pagefind[bin], run as `python -m pagefind` (which execs it): it
-    # exits only once every file is written (the Python API's service can stop with files half-written).
-    command = [sys.executable, "-m", "pagefind", "--site", str(records), "--output-path", str(output),
-               *PAGEFIND_OPTIONS]
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as exc:
-        raise UserError(f"cannot build the search index: {exc.strerror}") from None
-    with process:
-        while True:
-            try:
-                out, err = process.communicate(timeout=0.5)
-                break
-            except subprocess.TimeoutExpired:
-                if cancelled is not None and cancelled.is_set():  # the build failed elsewhere
-                    process.kill()
-                    raise Cancelled() from None
-    if process.returncode:
-        detail = (err or out).strip().splitlines()
-        raise UserError("cannot build the search index: Pagefind failed: "
-                        f"{detail[-1] if detail else 'no output'} (is pagefind[bin] installed?)")
-
-
-class Cancelled(Exception):
-    """The build failed elsewhere while its search index was being built."""
-
-
 def facets(archive: Archive) -> dict:
     tags = {t.slug: 0 for t in archive.tags}
     years: dict[int, int] = {}
@@ -302,22 +210,6 @@ def facets(archive: Archive) -> dict:
         years[paper.dates[0].year] = years.get(paper.dates[0].year, 0) + 1
     return {"tags": [[t.name, tags[t.slug]] for t in archive.tags if tags[t.slug]],
             "years": [[str(y), years[y]] for y in sorted(years, reverse=True)]}
-
-
-def dates_by_result_id(archive: Archive, shard_folders: list[Path]) -> dict[str, list[str]]:
-    """Result ids (Pagefind's fragment names) by date first featured, newest first.
-
-    Pagefind's own sort index is part of the page list every search loads (100 KB more at 50,000
-    papers); this table is loaded only when a visitor sorts by date.
-    """
-    featured = {f"/{p.url}": p.dates[0].isoformat() for p in archive.papers}
-    by_date: dict[str, list[str]] = {}
-    # By name (a hash), not by folder: reused shards are read where they stand, in the previous site.
-    for path in sorted((p for folder in shard_folders for p in folder.glob("fragment/*.pf_fragment")), key=lambda p: p.name):
-        data = gzip.decompress(path.read_bytes())
-        fragment = json.loads(data[data.index(b"{"):])  # after Pagefind's "pagefind_dcd" signature
-        by_date.setdefault(featured[fragment["url"]], []).append(path.stem)
-    return {date: by_date[date] for date in sorted(by_date, reverse=True)}
 
 
 def write_json(path: Path, data) -> None:

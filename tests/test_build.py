@@ -128,10 +128,10 @@ def test_failing_mkdocs_leaves_previous_site_intact(project):
 
 
 def test_failing_search_index_leaves_previous_site_intact(project, monkeypatch):
-    from generator import search
+    from generator import indexer
     build(project)
     before = digest_of(project.site_dir)
-    monkeypatch.setattr(search, "PAGEFIND_OPTIONS", ("--no-such-option",))
+    monkeypatch.setattr(indexer, "PAGEFIND_OPTIONS", ("--no-such-option",))
     with pytest.raises(UserError, match="cannot build the search index: Pagefind failed: "):
         build(project)
     assert digest_of(project.site_dir) == before
@@ -150,11 +150,11 @@ def test_a_second_build_links_every_unchanged_search_shard(project):
 def test_a_failing_build_stops_its_search_index_at_once(project, monkeypatch):
     import subprocess
     import time
-    from generator import search
+    from generator import indexer
     real = subprocess.Popen
-    # Pagefind stands in as a process that would run for a minute; MkDocs fails meanwhile.
-    monkeypatch.setattr(search.subprocess, "Popen", lambda command, **kw: real(
-        ["sleep", "60"] if "pagefind" in command else command, **kw))
+    # The indexer stands in as a process that would run for a minute; MkDocs fails meanwhile.
+    monkeypatch.setattr(indexer.subprocess, "Popen", lambda command, **kw: real(
+        ["sleep", "60"] if "generator.indexer" in command else command, **kw))
     config = project.mkdocs_yml.read_text(encoding="utf-8")
     project.mkdocs_yml.write_text(config.replace("name: material", "name: no-such-theme"), encoding="utf-8")
     started = time.perf_counter()

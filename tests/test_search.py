@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import SiteServer, project_of_digests
-from generator import search
+from generator import indexer, search
 from generator.models import Archive, Paper, SourceMeta, Tag
 from generator.site import build
 from test_hostile import hostile_digest
@@ -205,7 +205,7 @@ def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
     third = search.write_index(changed, tmp_path / "third", previous=site, limit=100)
     assert (third.shards, third.reused) == (3, 2)
     shard = tmp_path / "third" / "pagefind" / "shards" / "2"
-    assert (shard / search.STAMP).read_text() != (site / "pagefind" / "shards" / "2" / search.STAMP).read_text()
+    assert (shard / indexer.STAMP).read_text() != (site / "pagefind" / "shards" / "2" / indexer.STAMP).read_text()
 
 
 # The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
