@@ -5,10 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cite, feeds, insights, related
+from . import feeds, insights, related
 from .config import SiteSettings
 from .models import Archive, Paper
-from .reviews import correction_link
 
 PAGE_SIZE = 100  # papers per listing page: keeps every page small however large the archive grows
 EXCERPT_CHARS = 220
@@ -88,8 +87,10 @@ def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str]) -
     by_slug = {p.slug: p for p in archive.papers}
     similar = related.compute(archive.papers)
     return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160), layout="paper.html",
-                     context={"paper": p, "tag_names": names, "correction_url": correction_link(p, settings, p.slug in corrected),
-                              "related": [listed(by_slug[s]) for s in similar[p.slug]], "bibtex": cite.bibtex(p, settings)})
+                     # The citation and the correction link are made by the template (writer.environment's
+                     # filters), only for the pages rendered: a plan holds what they are made from.
+                     context={"paper": p, "tag_names": names, "settings": settings, "corrected": p.slug in corrected,
+                              "related": [listed(by_slug[s]) for s in similar[p.slug]]})
             for p in archive.papers]
 
 

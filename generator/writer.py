@@ -14,9 +14,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from . import cite
 from .config import Project
 from .links import linkify, urls
 from .pages import PagePlan
+from .reviews import correction_link
 from .safeyaml import dump
 
 NAV = [{"Home": "index.md"}, {"Dates": "dates/index.md"}, {"Tags": "tags/index.md"},
@@ -32,8 +34,10 @@ class WriteReport:
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(bibtex=cite.bibtex, correction_link=correction_link)
+    return env
 
 
 def relative_link(from_url: str, to_url: str) -> str:
