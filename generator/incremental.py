@@ -31,6 +31,7 @@ from .pages import PagePlan
 
 STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was built from
 PAGES = "pages.json"  # in build/: a signature of the inputs of each generated Markdown page
+DOCS = "docs.json"  # in build/: the files of build/docs the last generator run left there
 TAGS = "tags.pickle"  # in build/: the rules' decisions for each paper's text (archive.tag)
 PLUGIN_SEARCH = {"search", "material/search"}
 VERSIONED = ("mkdocs", "mkdocs-material", "minify-html")
@@ -117,6 +118,23 @@ def reusable(project: Project, last: str | None, current: str) -> bool:
 
 def record(project: Project, current: str) -> None:
     (project.build_dir / STATE).write_text(json.dumps({"fingerprint": current}) + "\n", encoding="utf-8")
+
+
+def take_docs_listing(project: Project) -> frozenset[str] | None:
+    """The files the last generator run left in build/docs, if it finished writing them. The record
+    is removed as it is read and written again once the docs are, so a run that stops halfway leaves
+    none: the next one then lists the folder itself (52,000 folders at 50,000 papers: 4 to 17 s)."""
+    listing = project.build_dir / DOCS
+    try:
+        paths = frozenset(json.loads(listing.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    listing.unlink()
+    return paths
+
+
+def record_docs_listing(project: Project, paths: frozenset[str]) -> None:
+    (project.build_dir / DOCS).write_text(json.dumps(sorted(paths)), encoding="utf-8")
 
 
 def forget(project: Project) -> None:

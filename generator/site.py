@@ -60,7 +60,8 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]
     project.build_dir.mkdir(exist_ok=True)
     stages.forget(project)  # the docs change now: until a build completes, site/ is not updated in place
-    report = writer.write_tree(project.docs_dir, files, keep=current)
+    report = writer.write_tree(project.docs_dir, files, keep=current, listed=stages.take_docs_listing(project))
+    stages.record_docs_listing(project, frozenset(files) | current)
     stages.record_pages(project, signatures)
     if len(known) != cached:
         stages.record_tags(project, known)

@@ -162,3 +162,20 @@ def test_a_failing_build_stops_its_search_index_at_once(project, monkeypatch):
         build(project)
     assert time.perf_counter() - started < 30
     assert not list(project.root.glob("site*"))
+
+
+def test_a_removed_digest_takes_its_pages_away_in_both_builds(project):
+    # The second build removes stale Markdown from the listing the first left (writer.write_tree).
+    build(project)
+    digest = sorted(project.digests.glob("*.txt"))[-1]
+    pages = {p.name for p in (project.site_dir / "papers").iterdir()}
+    digest.unlink()
+    for correction in project.corrections.glob("*.yml"):  # one names a paper of that digest
+        correction.unlink()
+    dates = project.digests / "dates.yml"
+    dates.write_text("".join(line for line in dates.read_text().splitlines(keepends=True) if digest.name not in line))
+    for incremental in (True, False):  # in place, then in full
+        assert build(project, incremental=incremental).incremental == incremental
+        left = {p.name for p in (project.site_dir / "papers").iterdir()}
+        docs = {p.name for p in (project.docs_dir / "papers").iterdir()}
+        assert left == docs and len(left) < len(pages)
