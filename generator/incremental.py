@@ -33,6 +33,7 @@ STATE = "last-build.json"  # in build/: the fingerprint of the sources site/ was
 PAGES = "pages.json"  # in build/: a signature of the inputs of each generated Markdown page
 DOCS = "docs.json"  # in build/: the files of build/docs the last generator run left there
 TAGS = "tags.pickle"  # in build/: the rules' decisions for each paper's text (archive.tag)
+WORDS = "words.pickle"  # in build/: the words of each paper's text, for related papers (related.vectors)
 PLUGIN_SEARCH = {"search", "material/search"}
 VERSIONED = ("mkdocs", "mkdocs-material", "minify-html")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -81,22 +82,43 @@ def record_pages(project: Project, signatures: dict[str, str]) -> None:
 
 def known_tags(project: Project) -> dict[str, tuple]:
     """The tagger's decisions from the last build, if made by the same rules, labels and code (else empty)."""
-    try:
-        with (project.build_dir / TAGS).open("rb") as file:
-            version, known = pickle.load(file)  # written by record_tags below, never from elsewhere
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-        return {}
-    return known if version == _tags_version(project) else {}
+    return _load_cache(project.build_dir / TAGS, _tags_version(project))
 
 
 def record_tags(project: Project, known: dict[str, tuple]) -> None:
-    with (project.build_dir / TAGS).open("wb") as file:
-        pickle.dump((_tags_version(project), known), file, protocol=pickle.HIGHEST_PROTOCOL)
+    _store_cache(project.build_dir / TAGS, _tags_version(project), known)
+
+
+def known_words(project: Project) -> dict[bytes, str]:
+    """The words of each paper's text from the last build, if found by the same code (else empty)."""
+    return _load_cache(project.build_dir / WORDS, _words_version())
+
+
+def record_words(project: Project, analyzed: dict[bytes, str]) -> None:
+    _store_cache(project.build_dir / WORDS, _words_version(), analyzed)
+
+
+def _load_cache(path: Path, version: str) -> dict:
+    try:
+        with path.open("rb") as file:
+            recorded, known = pickle.load(file)  # written by _store_cache below, never from elsewhere
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        return {}
+    return known if recorded == version else {}
+
+
+def _store_cache(path: Path, version: str, known: dict) -> None:
+    with path.open("wb") as file:
+        pickle.dump((version, known), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _tags_version(project: Project) -> str:
     learning = " ".join(metadata.version(name) for name in ("scikit-learn", "scipy", "numpy"))
     return _hash_files([project.rules, project.taxonomy, project.labels, *_code()], extra=learning)
+
+
+def _words_version() -> str:
+    return _hash_files(_code(), extra=metadata.version("scikit-learn"))
 
 
 def has_search_plugin(config_file: Path) -> bool:

@@ -89,8 +89,10 @@ def index_all(jobs: Path) -> dict:
     if not folders or not (folders[0] / "pagefind.js").is_file():
         raise UserError("cannot build the search index: Pagefind wrote no pagefind.js")
     output.mkdir(parents=True, exist_ok=True)
+    known = _previous_dates(previous.parent / DATES) if previous and reused else {}
     dates = output / DATES
-    dates.write_text(json.dumps(dates_by_result_id(header["featured"], folders), separators=(",", ":")), encoding="utf-8")
+    dates.write_text(json.dumps(dates_by_result_id(header["featured"], folders, known), separators=(",", ":")),
+                     encoding="utf-8")
     written.append(dates)
     return {"reused": reused, "files": len(written), "bytes": sum(p.stat().st_size for p in written)}
 
@@ -153,20 +155,33 @@ def run_pagefind(records: Path, output: Path, options: tuple[str, ...]) -> None:
                         f"{detail[-1] if detail else 'no output'} (is pagefind[bin] installed?)")
 
 
-def dates_by_result_id(featured: dict[str, str], shard_folders: list[Path]) -> dict[str, list[str]]:
+def dates_by_result_id(featured: dict[str, str], shard_folders: list[Path],
+                       known: dict[str, str] | None = None) -> dict[str, list[str]]:
     """Result ids (Pagefind's fragment names) by date first featured, newest first.
 
     Pagefind's own sort index is part of the page list every search loads (100 KB more at 50,000
-    papers); this table is loaded only when a visitor sorts by date.
+    papers); this table is loaded only when a visitor sorts by date. `known` holds the dates of the
+    previous site's results: a fragment of a reused shard is read only if it is not there.
     """
+    known = known or {}
     by_date: dict[str, list[str]] = {}
     # By name (a hash), not by folder: reused shards are read where they stand, in the previous site.
     fragments = (p for folder in shard_folders for p in folder.glob("fragment/*.pf_fragment"))
     for path in sorted(fragments, key=lambda p: p.name):
-        data = gzip.decompress(path.read_bytes())
-        fragment = json.loads(data[data.index(b"{"):])  # after Pagefind's "pagefind_dcd" signature
-        by_date.setdefault(featured[fragment["url"]], []).append(path.stem)
+        date = known.get(path.stem)
+        if date is None:
+            data = gzip.decompress(path.read_bytes())
+            date = featured[json.loads(data[data.index(b"{"):])["url"]]  # after Pagefind's "pagefind_dcd"
+        by_date.setdefault(date, []).append(path.stem)
     return {date: by_date[date] for date in sorted(by_date, reverse=True)}
+
+
+def _previous_dates(path: Path) -> dict[str, str]:
+    """Result id -> date, from the previous site's dates file (empty if it cannot be read)."""
+    try:
+        return {rid: date for date, ids in json.loads(path.read_text(encoding="utf-8")).items() for rid in ids}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 if __name__ == "__main__":

@@ -82,10 +82,11 @@ def paginate_growing(base_url: str, papers: list[Paper]) -> list[tuple[str, list
     return pages
 
 
-def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str]) -> list[PagePlan]:
+def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str],
+                analyzed: dict[bytes, str] | None = None) -> list[PagePlan]:
     names = {t.slug: t.name for t in archive.tags}
     by_slug = {p.slug: p for p in archive.papers}
-    similar = related.compute(archive.papers)
+    similar = related.compute(archive.papers, analyzed=analyzed)
     return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160), layout="paper.html",
                      # The citation and the correction link are made by the template (writer.environment's
                      # filters), only for the pages rendered: a plan holds what they are made from.
@@ -152,7 +153,9 @@ def home_page(archive: Archive, settings: SiteSettings) -> PagePlan:
         "untagged": sum(1 for p in archive.papers if not p.tags)})
 
 
-def plan_site(archive: Archive, settings: SiteSettings, corrected: set[str]) -> list[PagePlan]:
-    """Every generated page; `corrected` holds the slugs that have a correction file."""
+def plan_site(archive: Archive, settings: SiteSettings, corrected: set[str],
+              analyzed: dict[bytes, str] | None = None) -> list[PagePlan]:
+    """Every generated page; `corrected` holds the slugs that have a correction file; `analyzed`,
+    the words of the papers' texts from the last build (related.vectors)."""
     return [home_page(archive, settings), *date_pages(archive), *tag_pages(archive), stats_page(archive),
-            *paper_pages(archive, settings, corrected)]
+            *paper_pages(archive, settings, corrected, analyzed)]

@@ -8,6 +8,7 @@ memory stays bounded by the block size: no N x N matrix is ever held.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +28,24 @@ DECIMALS = 5  # scores are rounded so that near-equal floats tie, and ties go by
 SCORE_BITS, INDEX_BITS = 17, 24  # sort-key fields: rounded scores < 2**17, papers or terms < 2**24
 
 
-def vectors(papers: Sequence[Paper]) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows; the title is counted twice, as it says most about the subject."""
+def vectors(papers: Sequence[Paper], analyzed: dict[bytes, str] | None = None) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows; the title is counted twice, as it says most about the subject.
+
+    `analyzed` keeps each text's words between builds (a third of this module's time at 50,000
+    papers): it is filled with the new texts' and emptied of those no longer in the archive."""
     texts = [f"{p.title}. {p.title}. {p.abstract}" for p in papers]
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
-    return vectorizer.fit_transform(texts).tocsr()
+    if analyzed is None:
+        return TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32).fit_transform(texts).tocsr()
+    keys = [hashlib.blake2b(text.encode(), digest_size=16).digest() for text in texts]
+    words = TfidfVectorizer(stop_words="english").build_analyzer()
+    for key in set(analyzed) - set(keys):
+        del analyzed[key]
+    for key, text in zip(keys, texts):
+        if key not in analyzed:
+            analyzed[key] = " ".join(words(text))  # a word never holds a space
+    # The same words, so the same vocabulary, weights and rows as analysing the texts here.
+    vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32)
+    return vectorizer.fit_transform([analyzed[key] for key in keys]).tocsr()
 
 
 def best_per_row(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
@@ -82,7 +96,7 @@ def block_related(matrix: sp.csr_matrix, finder: sp.csr_matrix, finder_t: sp.csr
     return rows[best], cols[best]
 
 
-def compute(papers: Sequence[Paper], k: int = K) -> dict[str, tuple[str, ...]]:
+def compute(papers: Sequence[Paper], k: int = K, analyzed: dict[bytes, str] | None = None) -> dict[str, tuple[str, ...]]:
     """Each paper's slug -> the slugs of its k most similar papers, most similar first.
 
     Deterministic: papers are numbered in slug order, so equal scores go to the smaller slug.
@@ -91,7 +105,7 @@ def compute(papers: Sequence[Paper], k: int = K) -> dict[str, tuple[str, ...]]:
     ordered = sorted(by_slug)
     related: dict[str, list[str]] = {slug: [] for slug in ordered}
     try:
-        matrix = vectors([by_slug[slug] for slug in ordered])
+        matrix = vectors([by_slug[slug] for slug in ordered], analyzed)
     except ValueError:  # no paper has a word that is not a stop word: nothing is related
         return {slug: () for slug in ordered}
     finder = candidate_vectors(matrix)

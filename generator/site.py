@@ -50,7 +50,9 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     cached = len(known)
     loaded = content.load(project, known)
     on_loaded(loaded.archive)
-    plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections))
+    analyzed = stages.known_words(project)
+    words_before = set(analyzed)
+    plans = plan_site(loaded.archive, loaded.settings, set(loaded.corrections), analyzed)
     signatures = stages.page_signatures(plans)
     current = stages.current_pages(project, signatures)
     files = writer.render_all([plan for plan in plans if plan.path not in current])
@@ -65,6 +67,8 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     stages.record_pages(project, signatures)
     if len(known) != cached:
         stages.record_tags(project, known)
+    if set(analyzed) != words_before:
+        stages.record_words(project, analyzed)
     config = project.build_dir / "mkdocs.yml"
     text = writer.site_config(project, nav)
     if not config.is_file() or config.read_text(encoding="utf-8") != text:

@@ -91,3 +91,13 @@ def test_papers_without_words_or_alone_have_no_related_papers():
     assert related.compute([paper("a", "the of and"), paper("b", "| *")]) == {"a": (), "b": ()}
     assert related.compute([paper("a", "speculative decoding")]) == {"a": ()}
     assert related.compute([]) == {}
+
+
+def test_words_kept_between_builds_give_the_same_lists_and_follow_the_archive(papers):
+    analyzed: dict[bytes, str] = {}
+    assert related.compute(papers, analyzed=analyzed) == related.compute(papers)
+    assert len(analyzed) == len(papers)
+    analyzed[b"gone"] = "words of a paper no longer in the archive"
+    fewer = papers[:100]
+    assert related.compute(fewer, analyzed=analyzed) == related.compute(fewer)
+    assert len(analyzed) == 100 and b"gone" not in analyzed

@@ -206,6 +206,13 @@ def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
     assert (third.shards, third.reused) == (3, 2)
     shard = tmp_path / "third" / "pagefind" / "shards" / "2"
     assert (shard / indexer.STAMP).read_text() != (site / "pagefind" / "shards" / "2" / indexer.STAMP).read_text()
+    # Reused shards' dates come from the previous dates file, the new shard's from its fragments.
+    dates = {name: json.loads((folder / "pagefind" / indexer.DATES).read_text())
+             for name, folder in (("first", site), ("again", tmp_path), ("third", tmp_path / "third"))}
+    assert dates["again"] == dates["first"]
+    fresh = search.write_index(changed, tmp_path / "fresh", limit=100)
+    assert fresh.reused == 0
+    assert dates["third"] == json.loads((tmp_path / "fresh" / "pagefind" / indexer.DATES).read_text())
 
 
 # The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
