@@ -35,6 +35,12 @@ class SiteUpdate:
             kept.parent.mkdir(parents=True, exist_ok=True)
             os.rename(current, kept)
 
+    def track(self, relative: str) -> None:
+        """A path this build has written without setting anything aside first: undo removes it."""
+        if relative not in self._seen:
+            self._seen.add(relative)
+            self._touched.append(relative)
+
     def replace(self, relative: str, new: Path) -> None:
         """Put `new` (a file or folder on the same filesystem) at site/relative."""
         self.set_aside(relative)
@@ -52,10 +58,15 @@ class SiteUpdate:
             if os.path.lexists(kept):
                 os.rename(kept, current)
         shutil.rmtree(self._undo, ignore_errors=True)
+        self._drop_empty_folders()
 
     def done(self) -> None:
         """Keep the changes: drop the originals, and the folders of removed pages left empty."""
         shutil.rmtree(self._undo, ignore_errors=True)
+        self._drop_empty_folders()
+
+    def _drop_empty_folders(self) -> None:
+        """Folders that held only a path set aside, or that this build made for one, and are empty now."""
         for relative in self._touched:
             folder = (self.site / relative).parent
             if folder != self.site and not os.path.lexists(self.site / relative):

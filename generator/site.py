@@ -199,7 +199,8 @@ def _update_in_place(project: Project, report: writer.WriteReport, epoch: str,
         run_mkdocs(project, project.site_dir, epoch, dirty=True)
         built = time.perf_counter()
         html_written = postbuild.minify_site(project.site_dir, only=[t for t in targets if t.endswith(".html")])
-        postbuild.write_sitemaps(project.site_dir, _site_url(project))
+        for number in range(1, postbuild.write_sitemaps(project.site_dir, _site_url(project)) + 1):
+            update.track(f"sitemap-{number}.xml")  # a new one, if the archive crossed a file's limit
         searched = index.swap_into(update)
     except BaseException:
         update.undo()

@@ -32,10 +32,13 @@ def test_undo_puts_back_every_file_and_folder_set_aside_or_replaced(tmp_path):
     (new_shard / "y.pf_meta").write_text("meta0, rebuilt")
     update.replace("pagefind/shards/0", new_shard)
     assert tree(site)["pagefind/shards/0/y.pf_meta"] == "meta0, rebuilt"
+    (site / "sitemap-2.xml").write_text("a sitemap file the archive had not needed before")
+    update.track("sitemap-2.xml")
 
     update.undo()
 
     assert tree(site) == before
+    assert not (site / "papers" / "new").exists()  # the folder made for a new page goes too
     assert not (tmp_path / "undo").exists()
 
 
