@@ -20,6 +20,7 @@ import logging
 import pickle
 import posixpath
 import sys
+import unicodedata
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -118,7 +119,8 @@ def _tags_version(project: Project) -> str:
 
 
 def _words_version() -> str:
-    return _hash_files(_code(), extra=metadata.version("scikit-learn"))
+    # The words of a text follow the tokenizer (scikit-learn's), the regex engine and Unicode's tables.
+    return _hash_files(_code(), extra=f"{metadata.version('scikit-learn')} {sys.version} {unicodedata.unidata_version}")
 
 
 def has_search_plugin(config_file: Path) -> bool:

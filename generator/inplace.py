@@ -27,13 +27,13 @@ class SiteUpdate:
         """Move site/relative (a file or folder, if it exists) into the undo folder; it may then be written."""
         if relative in self._seen:  # already set aside: what stands there now is this build's own
             return
-        self._seen.add(relative)
-        self._touched.append(relative)
         current = self.site / relative
         if os.path.lexists(current):
             kept = self._undo / relative
             kept.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(current, kept)
+            os.rename(current, kept)  # recorded only once moved: undo must never remove an original
+        self._seen.add(relative)
+        self._touched.append(relative)
 
     def track(self, relative: str) -> None:
         """A path this build has written without setting anything aside first: undo removes it."""
@@ -66,11 +66,11 @@ class SiteUpdate:
         self._drop_empty_folders()
 
     def _drop_empty_folders(self) -> None:
-        """Folders that held only a path set aside, or that this build made for one, and are empty now."""
-        for relative in self._touched:
-            folder = (self.site / relative).parent
-            if folder != self.site and not os.path.lexists(self.site / relative):
-                try:
-                    folder.rmdir()
-                except OSError:  # not empty
-                    pass
+        """Folders that held only paths set aside, or that this build made for them, and are empty now."""
+        folders = {parent for relative in self._touched for parent in (self.site / relative).parents
+                   if parent != self.site and self.site in parent.parents}
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or gone
+                pass

@@ -39,6 +39,10 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
         _Resolver.__init__(self)
 
 
+# Where libyaml accepts what the pure-Python parser refuses (a tab between tokens, "|#" block
+# headers, a byte-order mark inside the text), the pure-Python parser decides alone.
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff]|[|>]#")
+
 if yaml.__with_libyaml__:
     class _FastLoader(yaml.cyaml.CParser, yaml.constructor.BaseConstructor, _Resolver):
         """libyaml's parser with the same resolver: about twenty times faster than _Loader
@@ -68,10 +72,11 @@ class LineList(list):
 
 def load(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; returns (data, problems). Data is None when it cannot be read."""
-    try:
-        return _load(text, file, _FastLoader)
-    except yaml.YAMLError:  # reported in the pure-Python parser's words, which name the problem better
-        pass
+    if not _LIBYAML_DIFFERS.search(text[1:]):
+        try:
+            return _load(text, file, _FastLoader)
+        except yaml.YAMLError:  # reported in the pure-Python parser's words, which name the problem better
+            pass
     try:
         return _load(text, file, _Loader)
     except yaml.reader.ReaderError as exc:
@@ -89,6 +94,8 @@ def _load(text: str, file: str, loader: type) -> tuple[Any, list[Problem]]:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             problems.append(Problem(file, _line(event.start_mark),
                                     "YAML anchors and aliases are not allowed: write the value out"))
+        elif getattr(event, "tag", None) == "!":  # the parsers resolve a bare "!" differently
+            problems.append(Problem(file, _line(event.start_mark), "YAML tag '!' is not allowed: remove it"))
     if problems:
         return None, problems
     node = loader(text).get_single_node()

@@ -40,11 +40,12 @@ class BuildReport:
 
 
 def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda archive: None,
-             ) -> tuple[writer.WriteReport, int, str, Archive]:
+             last: str | None = None) -> tuple[writer.WriteReport, int, str, Archive]:
     """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
 
-    `on_loaded` gets the archive once all content is valid. Returns the write report, the page
-    count, the build's fixed timestamp and the archive.
+    `on_loaded` gets the archive once all content is valid; `last` is the fingerprint the last
+    completed build recorded. Returns the write report, the page count, the build's fixed timestamp
+    and the archive.
     """
     known = stages.known_tags(project)
     cached = len(known)
@@ -61,18 +62,22 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     files.update(own)
     nav = [{Path(name).stem.replace("-", " ").capitalize(): name} for name in sorted(own)]
     project.build_dir.mkdir(exist_ok=True)
+    config = project.build_dir / "mkdocs.yml"
+    text = writer.site_config(project, nav)
+    if not config.is_file() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+    # The listing of build/docs is trusted only from a completed build of this same code and config:
+    # another version of the generator may have written docs without keeping it.
+    listed = stages.take_docs_listing(project)
     stages.forget(project)  # the docs change now: until a build completes, site/ is not updated in place
-    report = writer.write_tree(project.docs_dir, files, keep=current, listed=stages.take_docs_listing(project))
+    trusted = last is not None and last == stages.fingerprint(project)
+    report = writer.write_tree(project.docs_dir, files, keep=current, listed=listed if trusted else None)
     stages.record_docs_listing(project, frozenset(files) | current)
     stages.record_pages(project, signatures)
     if len(known) != cached:
         stages.record_tags(project, known)
     if set(analyzed) != words_before:
         stages.record_words(project, analyzed)
-    config = project.build_dir / "mkdocs.yml"
-    text = writer.site_config(project, nav)
-    if not config.is_file() or config.read_text(encoding="utf-8") != text:
-        config.write_text(text, encoding="utf-8")
     return report, len(files) + len(current), build_epoch(loaded.archive), loaded.archive
 
 
@@ -87,7 +92,13 @@ def run_mkdocs(project: Project, site_dir: Path, epoch: str, dirty: bool = False
     config = project.build_dir / "mkdocs.yml"
     letters = "" if dirty else parallel.initials(project.docs_dir)
     if not letters:
-        _wait(*_start_mkdocs(config, site_dir, epoch, dirty))
+        process, output = _start_mkdocs(config, site_dir, epoch, dirty)
+        try:
+            _wait(process, output)
+        finally:
+            if process.poll() is None:  # interrupted: it must not go on writing into site_dir
+                process.kill()
+                process.wait()
         return
     second_site = site_dir.with_name(site_dir.name + "-part2")
     processes = [_start_mkdocs(part, folder, epoch, False)
@@ -154,7 +165,7 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
     try:
         with _collector_paused():
             report, pages, epoch, archive = generate(project, on_loaded=lambda archive: indexing.append(
-                search.BackgroundIndex(archive, project.site_dir, project.root)))
+                search.BackgroundIndex(archive, project.site_dir, project.root)), last=last)
         generated = time.perf_counter()
         current = stages.fingerprint(project)
         dirty = incremental and stages.reusable(project, last, current)
@@ -190,7 +201,8 @@ def _build_and_swap(project: Project, report: writer.WriteReport, epoch: str,
 def _update_in_place(project: Project, report: writer.WriteReport, epoch: str,
                      index: search.BackgroundIndex) -> tuple[float, int, search.SearchIndexReport]:
     """Only the pages whose Markdown changed, rendered into site/ itself; undone on failure (inplace.py)."""
-    update = SiteUpdate(project.site_dir, Path(tempfile.mkdtemp(prefix="site.undo-", dir=project.root)))
+    # Beside site/ itself (renames never cross filesystems), even where site/ is a link elsewhere.
+    update = SiteUpdate(project.site_dir, Path(tempfile.mkdtemp(prefix="site.undo-", dir=project.site_dir.resolve().parent)))
     try:
         targets = sorted(stages.rewritten(project.docs_dir, report.changed)
                          | {p.name for p in project.site_dir.glob("sitemap-*.xml")})

@@ -179,3 +179,15 @@ def test_a_removed_digest_takes_its_pages_away_in_both_builds(project):
         left = {p.name for p in (project.site_dir / "papers").iterdir()}
         docs = {p.name for p in (project.docs_dir / "papers").iterdir()}
         assert left == docs and len(left) < len(pages)
+
+
+def test_markdown_left_by_another_version_of_the_generator_is_removed(project):
+    # That version kept no listing of build/docs and recorded its own fingerprint: the folder is walked.
+    build(project)
+    stray = project.docs_dir / "papers" / "from-another-version" / "index.md"
+    stray.parent.mkdir()
+    stray.write_text("# A page this version does not make\n")
+    (project.build_dir / "last-build.json").write_text('{"fingerprint": "another version"}\n')
+    build(project, incremental=True)
+    assert not stray.parent.exists()
+    assert not (project.site_dir / "papers" / "from-another-version").exists()

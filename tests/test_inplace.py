@@ -1,6 +1,8 @@
 """inplace.SiteUpdate: what an incremental build replaces in site/ can be put back exactly."""
 from pathlib import Path
 
+import pytest
+
 from generator.inplace import SiteUpdate
 
 
@@ -44,9 +46,14 @@ def test_undo_puts_back_every_file_and_folder_set_aside_or_replaced(tmp_path):
 
 def test_done_keeps_the_changes_and_drops_emptied_page_folders(tmp_path):
     site = make_site(tmp_path)
+    for relative in ("tags/x/index.html", "tags/x/page/2/index.html"):  # a tag removed, with its pages
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(relative)
     update = SiteUpdate(site, tmp_path / "undo")
     update.set_aside("papers/a/index.html")
     update.set_aside("papers/gone/index.html")  # a removed page: nothing is written in its place
+    update.set_aside("tags/x/page/2/index.html")
+    update.set_aside("tags/x/index.html")
     (site / "papers/a/index.html").write_text("a, rebuilt")
 
     update.done()
@@ -54,3 +61,20 @@ def test_done_keeps_the_changes_and_drops_emptied_page_folders(tmp_path):
     assert tree(site) == {"index.html": "home", "pagefind/shards/0/x.pf_meta": "meta0",
                           "papers/a/index.html": "a, rebuilt", "sitemap.xml": "old map"}
     assert not (site / "papers/gone").exists() and not (tmp_path / "undo").exists()
+    assert not (site / "tags").exists()
+
+
+def test_a_file_that_could_not_be_set_aside_is_never_removed_by_undo(tmp_path, monkeypatch):
+    site = make_site(tmp_path)
+    update = SiteUpdate(site, tmp_path / "undo")
+    update.set_aside("papers/a/index.html")
+
+    def cross_device(source, target):
+        raise OSError(18, "Invalid cross-device link")
+    with monkeypatch.context() as patched:
+        patched.setattr("generator.inplace.os.rename", cross_device)
+        with pytest.raises(OSError):
+            update.set_aside("sitemap.xml")
+    update.undo()
+
+    assert tree(site)["sitemap.xml"] == "old map" and tree(site)["papers/a/index.html"] == "a"

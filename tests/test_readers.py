@@ -99,3 +99,24 @@ def test_libyaml_and_pure_python_parsers_read_the_labels_alike():
     assert fast == slow
     assert [item.lines for item in fast[0]] == [item.lines for item in slow[0]]
     assert fast[0].lines == slow[0].lines
+
+
+@pytest.mark.parametrize("text", ["a:\tb\n", "a: b\t\n", "key\t: v\n", "[a,\tb]\n", "a: |#\n  x\n", "a: b\ufeff\n"])
+def test_where_libyaml_would_accept_more_the_pure_parser_decides(text):
+    from generator import safeyaml
+    try:
+        pure = safeyaml._load(text, "f.yml", safeyaml._Loader)
+    except Exception as exc:  # noqa: BLE001 - the pure parser's refusal is what load must report
+        pure = type(exc)
+    got = safeyaml.load(text, "f.yml")
+    if isinstance(pure, type):
+        assert got[0] is None and got[1][0].message.startswith("invalid YAML: ")
+    else:
+        assert got == pure
+
+
+def test_a_bare_yaml_tag_is_refused_by_both_parsers():
+    from generator import safeyaml
+    for loader in (safeyaml._FastLoader, safeyaml._Loader):
+        data, problems = safeyaml._load("a: !\nb: ok\n", "f.yml", loader)
+        assert [str(p) for p in problems] == ["f.yml:1: error: YAML tag '!' is not allowed: remove it"]
