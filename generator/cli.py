@@ -14,8 +14,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
     report = build(Project.find(), incremental=args.incremental)
     kind = "incrementally, " if report.incremental else ""
+    rendered = f"{report.html_written} HTML page{'' if report.html_written == 1 else 's'} rendered"
     print(f"built site/ {kind}{report.pages} pages ({report.written} written, {report.unchanged} unchanged, "
-          f"{report.removed} removed; {report.html_written} HTML pages rendered) in {report.total_seconds:.1f}s "
+          f"{report.removed} removed; {rendered}) in {report.total_seconds:.1f}s "
           f"(generate {report.generate_seconds:.1f}s, mkdocs {report.mkdocs_seconds:.1f}s, "
           f"finish {report.finish_seconds:.1f}s; search index {report.search_seconds:.1f}s alongside)")
     return 0

@@ -191,3 +191,14 @@ def test_markdown_left_by_another_version_of_the_generator_is_removed(project):
     build(project, incremental=True)
     assert not stray.parent.exists()
     assert not (project.site_dir / "papers" / "from-another-version").exists()
+
+
+def test_the_build_command_reports_what_it_rendered(project, monkeypatch, capsys):
+    from generator import cli
+    monkeypatch.chdir(project.root)
+    assert cli.main(["build"]) == 0
+    assert cli.main(["build", "--incremental"]) == 0  # nothing changed: only the 404 page is rendered again
+    first, again = capsys.readouterr().out.splitlines()
+    assert re.match(r"built site/ \d+ pages \(\d+ written, 0 unchanged, 0 removed; \d+ HTML pages rendered\)", first)
+    assert re.match(r"built site/ incrementally, \d+ pages \(0 written, \d+ unchanged, 0 removed; "
+                    r"1 HTML page rendered\) in ", again)
