@@ -167,26 +167,25 @@ def forget(project: Project) -> None:
     (project.build_dir / STATE).unlink(missing_ok=True)
 
 
-def page_sources(docs: Path, paths: Iterable[str]) -> dict[str, Path]:
-    """Site path of each page's HTML -> its Markdown (MkDocs' directory URLs), from the docs' file list."""
-    pages = {}
+def page_html(paths: Iterable[str]) -> set[str]:
+    """The site path of each Markdown page's HTML among `paths` (MkDocs' directory URLs)."""
+    pages = set()
     for relative in paths:
         folder, name = posixpath.split(relative)
         if name == "index.md":
-            pages[posixpath.join(folder, "index.html")] = docs / relative
+            pages.add(posixpath.join(folder, "index.html"))
         elif name.endswith(".md"):
-            pages[posixpath.join(relative[:-3], "index.html")] = docs / relative
+            pages.add(posixpath.join(relative[:-3], "index.html"))
     return pages
 
 
-def rewritten(docs: Path, changed: Iterable[str]) -> set[str]:
+def rewritten(changed: Iterable[str]) -> set[str]:
     """The files of site/ that MkDocs' dirty build writes (or, for removed pages, leaves stale):
     each changed docs file's page or copy, the 404 page and the sitemap (postbuild rewrites the
     sitemap files). Valid only while the last build's fingerprint stood: every other page of site/
     is then newer than its Markdown, and MkDocs leaves it alone."""
-    pages = page_sources(docs, changed)
     copies = {relative for relative in changed if not relative.endswith(".md")}
-    return set(pages) | copies | {"404.html", "sitemap.xml", "sitemap.xml.gz"}
+    return page_html(changed) | copies | {"404.html", "sitemap.xml", "sitemap.xml.gz"}
 
 
 class _NoDirtyWarning(logging.Filter):

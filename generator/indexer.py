@@ -91,8 +91,7 @@ def index_all(jobs: Path) -> dict:
     output.mkdir(parents=True, exist_ok=True)
     known = _previous_dates(previous.parent / DATES) if previous and reused else {}
     dates = output / DATES
-    dates.write_text(json.dumps(dates_by_result_id(header["featured"], folders, known), separators=(",", ":")),
-                     encoding="utf-8")
+    write_json(dates, dates_by_result_id(header["featured"], folders, known))
     written.append(dates)
     return {"reused": reused, "files": len(written), "bytes": sum(p.stat().st_size for p in written)}
 
@@ -182,6 +181,10 @@ def _previous_dates(path: Path) -> dict[str, str]:
         return {rid: date for date, ids in json.loads(path.read_text(encoding="utf-8")).items() for rid in ids}
     except (OSError, ValueError, AttributeError):
         return {}
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -34,8 +34,7 @@ def vectors(papers: Sequence[Paper], analyzed: dict[bytes, str] | None = None) -
     `analyzed` keeps each text's words between builds (a third of this module's time at 50,000
     papers): it is filled with the new texts' and emptied of those no longer in the archive."""
     texts = [f"{p.title}. {p.title}. {p.abstract}" for p in papers]
-    if analyzed is None:
-        return TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32).fit_transform(texts).tocsr()
+    analyzed = {} if analyzed is None else analyzed
     keys = [hashlib.blake2b(text.encode(), digest_size=16).digest() for text in texts]
     words = TfidfVectorizer(stop_words="english").build_analyzer()
     for key in set(analyzed) - set(keys):

@@ -30,7 +30,7 @@ from html import escape
 from pathlib import Path
 
 from . import indexer
-from .indexer import DATES, SHARDS
+from .indexer import DATES, SHARDS, write_json
 from .inplace import SiteUpdate
 from .models import Archive, Paper
 
@@ -210,7 +210,3 @@ def facets(archive: Archive) -> dict:
         years[paper.dates[0].year] = years.get(paper.dates[0].year, 0) + 1
     return {"tags": [[t.name, tags[t.slug]] for t in archive.tags if tags[t.slug]],
             "years": [[str(y), years[y]] for y in sorted(years, reverse=True)]}
-
-
-def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -204,7 +204,7 @@ def _update_in_place(project: Project, report: writer.WriteReport, epoch: str,
     # Beside site/ itself (renames never cross filesystems), even where site/ is a link elsewhere.
     update = SiteUpdate(project.site_dir, Path(tempfile.mkdtemp(prefix="site.undo-", dir=project.site_dir.resolve().parent)))
     try:
-        targets = sorted(stages.rewritten(project.docs_dir, report.changed)
+        targets = sorted(stages.rewritten(report.changed)
                          | {p.name for p in project.site_dir.glob("sitemap-*.xml")})
         for relative in targets:
             update.set_aside(relative)
