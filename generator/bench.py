@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from . import synthetic
+from . import postbuild, synthetic
 from .config import Project
 
 NEXT_DIGEST = 100  # papers in the digest added before the incremental build
@@ -150,7 +150,7 @@ def measure_site(site: Path, papers: int) -> dict:
             "median_paper_page_bytes": statistics.median(paper_pages),
             "search_index_bytes": sum(size for p, size in sizes.items()
                                       if p.relative_to(site).parts[0] in SEARCH_OUTPUTS),
-            "sitemaps": len(list(site.glob("sitemap*.xml")))}
+            "sitemaps": len(list(site.glob("sitemap*.xml"))) + len(list(site.glob(postbuild.SITEMAP_PARTS)))}
 
 
 def run(source: Project, papers: int) -> dict:

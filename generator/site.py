@@ -205,14 +205,14 @@ def _update_in_place(project: Project, report: writer.WriteReport, epoch: str,
     update = SiteUpdate(project.site_dir, Path(tempfile.mkdtemp(prefix="site.undo-", dir=project.site_dir.resolve().parent)))
     try:
         targets = sorted(stages.rewritten(report.changed)
-                         | {p.name for p in project.site_dir.glob("sitemap-*.xml")})
+                         | {p.name for p in project.site_dir.glob(postbuild.SITEMAP_PARTS)})
         for relative in targets:
             update.set_aside(relative)
         run_mkdocs(project, project.site_dir, epoch, dirty=True)
         built = time.perf_counter()
         html_written = postbuild.minify_site(project.site_dir, only=[t for t in targets if t.endswith(".html")])
         for number in range(1, postbuild.write_sitemaps(project.site_dir, _site_url(project)) + 1):
-            update.track(f"sitemap-{number}.xml")  # a new one, if the archive crossed a file's limit
+            update.track(postbuild.sitemap_part(number))  # a new one, if the archive crossed a file's limit
         searched = index.swap_into(update)
     except BaseException:
         update.undo()

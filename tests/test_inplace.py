@@ -34,8 +34,8 @@ def test_undo_puts_back_every_file_and_folder_set_aside_or_replaced(tmp_path):
     (new_shard / "y.pf_meta").write_text("meta0, rebuilt")
     update.replace("pagefind/shards/0", new_shard)
     assert tree(site)["pagefind/shards/0/y.pf_meta"] == "meta0, rebuilt"
-    (site / "sitemap-2.xml").write_text("a sitemap file the archive had not needed before")
-    update.track("sitemap-2.xml")
+    (site / "sitemap-2.xml.gz").write_text("a sitemap file the archive had not needed before")
+    update.track("sitemap-2.xml.gz")
 
     update.undo()
 

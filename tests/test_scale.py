@@ -46,17 +46,17 @@ def urls(sitemap: bytes) -> list[str]:
 def test_sitemap_over_the_limit_becomes_an_index(seed_site, tmp_path):
     original = (seed_site.site_dir / "sitemap.xml").read_bytes()
     (tmp_path / "sitemap.xml").write_bytes(original)
-    (tmp_path / "sitemap-9.xml").write_text("stale")
+    (tmp_path / "sitemap-9.xml.gz").write_text("stale")
     site_url = "https://example.org/archive/"
     limit = len(urls(original)) // 3 + 1  # three files, the last one shorter
     assert postbuild.write_sitemaps(tmp_path, site_url, limit=limit) == 3
     index = (tmp_path / "sitemap.xml").read_bytes()
-    assert urls(index) == [f"{site_url}sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert urls(index) == [f"{site_url}sitemap-{n}.xml.gz" for n in (1, 2, 3)]
     assert b"<sitemapindex" in index and gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()) == index
-    parts = [urls((tmp_path / f"sitemap-{n}.xml").read_bytes()) for n in (1, 2, 3)]
+    parts = [urls(gzip.decompress((tmp_path / f"sitemap-{n}.xml.gz").read_bytes())) for n in (1, 2, 3)]
     assert [len(p) for p in parts] == [limit, limit, len(urls(original)) - 2 * limit]
     assert sum(parts, []) == sorted(urls(original))
-    assert not (tmp_path / "sitemap-9.xml").exists()
+    assert not (tmp_path / "sitemap-9.xml.gz").exists()
 
 
 def test_sitemap_within_the_limit_is_one_sorted_file(seed_site):
