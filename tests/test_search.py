@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -125,6 +126,41 @@ def hostile_server(tmp_path_factory):
     server = SiteServer(project.site_dir)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def imported_server(tmp_path_factory):
+    """A site of the 13 papers of a captured Daily Papers API answer, with their arXiv ids."""
+    from generator import sources, store
+    project = project_of_digests(tmp_path_factory.mktemp("imported-search") / "project", {})
+    api = Path(__file__).parent / "fixtures" / "fetch" / "api-2024-08-01.json"
+    digest = sources.parse_api(api.read_text(encoding="utf-8"), dt.date(2024, 8, 1), "", "2024-08-02T00:00:00Z")
+    (project.digests / digest.source).write_text(store.to_json(digest), encoding="utf-8")
+    build(project)
+    server = SiteServer(project.site_dir)
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("query", ["2407.21783", "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783v2",
+                                   "arxiv.org/pdf/2407.21783.pdf"])
+def test_an_arxiv_id_as_shown_or_linked_finds_its_paper_first(page, imported_server, query):
+    page.goto(imported_server.url)
+    assert search_for(page, query) == ["The Llama 3 Herd of Models"]
+    assert page.errors == []
+
+
+def test_tabbing_out_of_the_search_closes_it(page, seed_server):
+    page.goto(seed_server.url + "tags/")
+    search_for(page, "KV cache")
+    page.locator(".pda-search__sort").focus()
+    page.keyboard.press("Escape")  # from a filter, not only from the box
+    assert not page.locator("#__search").is_checked()
+    page.locator(".pda-search .md-search__input").focus()
+    assert page.locator("#__search").is_checked()
+    page.keyboard.press("Shift+Tab")  # back to the header, out of the dialog
+    assert not page.locator("#__search").is_checked()
+    assert page.errors == []
 
 
 def test_a_hostile_title_shows_as_text_in_results(page, hostile_server):

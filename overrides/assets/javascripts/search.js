@@ -96,9 +96,15 @@
     timer = setTimeout(run, DEBOUNCE_MS);
   }
 
+  // An arXiv id as the site shows it (arXiv:2407.21783) or as a link (https://arxiv.org/abs/2407.21783v2,
+  // .../pdf/2407.21783.pdf) is the bare id, which is what the index holds: Pagefind would take the
+  // whole token for one unknown word and answer with papers that merely share its prefix.
+  const ARXIV = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
+
   function significant(query) {
-    const kept = query.split(/\s+/).filter((word) => !STOP_WORDS.has(word.toLowerCase()));
-    return kept.length ? kept.join(" ") : query;
+    const words = query.split(/\s+/).map((word) => word.replace(ARXIV, "$1"));
+    const kept = words.filter((word) => !STOP_WORDS.has(word.toLowerCase()));
+    return (kept.length ? kept : words).join(" ");
   }
 
   async function run() {
@@ -252,6 +258,17 @@
   }
 
   input.addEventListener("focus", open);
+  // Tabbing on past the dialog (to the header's links) closes it, as leaving any dialog should.
+  root.addEventListener("focusout", (event) => {
+    if (toggle.checked && event.relatedTarget && !root.contains(event.relatedTarget)) close();
+  });
+  // Escape closes it from the filters too, not only from the box.
+  root.querySelector(".md-search__output").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
   input.addEventListener("input", schedule);
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
