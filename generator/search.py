@@ -64,11 +64,17 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
     return "".join([
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>paper</title></head>',
         f'<body data-pagefind-body><span data-pagefind-meta="date:{date}"></span><span data-pagefind-meta="words:{words}"></span>',
-        f"<p>{escape(paper.abstract)}</p>",
-        f'<h1 data-pagefind-meta="title" data-pagefind-weight="{TITLE_WEIGHT}">{escape(paper.title)}</h1>',
+        f"<p>{escape(_words(paper.abstract))}</p>",
+        f'<h1 data-pagefind-meta="title" data-pagefind-weight="{TITLE_WEIGHT}">{escape(_words(paper.title))}</h1>',
         f'<p data-pagefind-weight="{ARXIV_WEIGHT}" data-pagefind-meta="arxiv">{escape(arxiv)}</p>' if arxiv else "",
         f'<p data-pagefind-weight="{TAG_WEIGHT}" data-pagefind-meta="tags">{tags}</p>' if tags else "",
         year, "</body></html>\n"])
+
+
+def _words(text: str) -> str:
+    # A LaTeX non-breaking space (abstracts keep them as written: "Adapters~(LoRA)") separates words:
+    # Pagefind would index "adapterslora" and never find LoRA.
+    return text.replace("~", " ")
 
 
 def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:

@@ -270,11 +270,12 @@ def index_server(tmp_path_factory):
         paper("cites-the-id", "Reproducing a Baseline", f"We reproduce arXiv 2407.21783 and 2407.21783 again. {FILLER}"),
         paper("has-the-id", "The Llama 3 Herd of Models", f"A family of language models. {FILLER}", arxiv="2407.21783"),
         paper("tagged", "Learning to Grasp", f"Policies for manipulation. {FILLER}", tags=["robotics"]),
+        paper("latex-space", "Efficient Finetuning", f"We propose Low Rank Adapters~(LoRA). {FILLER}"),
     ]
     archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
     report = search.write_index(archive, site)
-    assert report.papers == 5 and report.seconds > 0 and report.bytes > 0
+    assert report.papers == 6 and report.seconds > 0 and report.bytes > 0
     (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
     server = SiteServer(site)
     yield server
@@ -297,6 +298,10 @@ def test_a_title_match_ranks_above_abstract_only_matches(page, index_server):
 
 def test_an_arxiv_id_finds_its_paper_first(page, index_server):
     assert index_search(page, index_server, "2407.21783")[0] == "/papers/has-the-id/"
+
+
+def test_a_latex_non_breaking_space_separates_words(page, index_server):
+    assert index_search(page, index_server, "LoRA") == ["/papers/latex-space/"]
 
 
 def test_tag_names_are_searchable(page, index_server):
