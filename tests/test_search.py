@@ -270,12 +270,13 @@ def index_server(tmp_path_factory):
         paper("cites-the-id", "Reproducing a Baseline", f"We reproduce arXiv 2407.21783 and 2407.21783 again. {FILLER}"),
         paper("has-the-id", "The Llama 3 Herd of Models", f"A family of language models. {FILLER}", arxiv="2407.21783"),
         paper("tagged", "Learning to Grasp", f"Policies for manipulation. {FILLER}", tags=["robotics"]),
-        paper("latex-space", "Efficient Finetuning", f"We propose Low Rank Adapters~(LoRA). {FILLER}"),
+        paper("latex-space", "Efficient Finetuning", f"We propose adapters~(LoRA) for it. {FILLER}"),
+        paper("plain-lora", "Serving Concurrent LoRA Adapters", FILLER),
     ]
     archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
     report = search.write_index(archive, site)
-    assert report.papers == 6 and report.seconds > 0 and report.bytes > 0
+    assert report.papers == 7 and report.seconds > 0 and report.bytes > 0
     (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
     server = SiteServer(site)
     yield server
@@ -301,7 +302,8 @@ def test_an_arxiv_id_finds_its_paper_first(page, index_server):
 
 
 def test_a_latex_non_breaking_space_separates_words(page, index_server):
-    assert index_search(page, index_server, "LoRA") == ["/papers/latex-space/"]
+    # Pagefind splits "adapters~(lora)" only while "lora" is no word of its own elsewhere in the index
+    assert sorted(index_search(page, index_server, "LoRA")) == ["/papers/latex-space/", "/papers/plain-lora/"]
 
 
 def test_tag_names_are_searchable(page, index_server):
