@@ -23,6 +23,15 @@ def test_home_to_tag_to_paper_then_search(page, seed_server):
     assert page.errors == []
 
 
+def test_the_tag_cloud_wraps_in_rows_and_listed_papers_are_spaced(page, seed_server):
+    page.goto(seed_server.url)
+    style = "([selector, property]) => getComputedStyle(document.querySelector(selector))[property]"
+    assert page.evaluate(style, [".pda-tag-cloud", "display"]) == "flex"
+    tops = page.locator(".pda-tag-cloud li").evaluate_all("items => items.map(i => i.getBoundingClientRect().top)")
+    assert len(set(tops)) < len(tops) / 2  # several tags a row at 1280 px, not one tag a line
+    page.goto(seed_server.url + "tags/attention/")
+    assert page.evaluate(style, [".pda-list li.pda-item", "marginBottom"]) != "0px"
+
 
 def rgb(css_color: str, background: tuple[float, ...] = (1, 1, 1)) -> tuple[float, ...]:
     """An rgb()/rgba() colour as 0..1 channels, blended over `background` by its alpha."""
