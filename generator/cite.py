@@ -22,10 +22,17 @@ def latex(text: str) -> str:
     return " ".join(text.split()).translate(_LATEX)
 
 
-def year(paper: Paper) -> int:
-    """The year it was published where the source says, else the year it was first featured."""
+_ARXIV_NEW_STYLE = re.compile(r"(\d\d)(\d\d)\.\d{4,5}")  # YYMM.NNNNN, arXiv's ids since 2007
+
+
+def year(paper: Paper) -> int | None:
+    """The year it was published where the source says, else its arXiv id's; else not known (the
+    year it was featured can be years later, and a wrong year in a citation is worse than none)."""
     published = paper.meta.published or ""
-    return int(published[:4]) if published[:4].isdigit() else paper.dates[0].year
+    if published[:4].isdigit():
+        return int(published[:4])
+    new_style = _ARXIV_NEW_STYLE.fullmatch(paper.meta.arxiv_id or "")
+    return 2000 + int(new_style[1]) if new_style else None
 
 
 def ascii_words(text: str) -> list[str]:
@@ -33,29 +40,44 @@ def ascii_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", folded)
 
 
-def key(paper: Paper) -> str:
+def base_key(paper: Paper) -> str:
     """A conventional key: dao2023flashattention (first author's last name, year, first title word),
-    or flashattention2023 when the authors are not known."""
+    or, when the authors are not known, the first two title words and the year if known."""
     words = ["".join(ascii_words(token)) for token in paper.title.split()]  # "FlashAttention-2:" is one
-    word = next((w for w in words if w and w not in _MINOR), "paper")
+    significant = [w for w in words if w and w not in _MINOR] or ["paper"]
     names = paper.meta.authors[0].split() if paper.meta.authors else []
     author = "".join(ascii_words(names[-1])) if names else ""
-    return f"{author}{year(paper)}{word}" if author else f"{word}{year(paper)}"
+    published = str(year(paper) or "")
+    return f"{author}{published}{significant[0]}" if author else "".join(significant[:2]) + published
+
+
+def keys(papers) -> dict[str, str]:
+    """Each paper's key by slug, unique in the archive: where two share a base key, the one featured
+    later gets a letter (wang2024efficient, wang2024efficientb, …), so adding papers keeps old keys."""
+    seen: dict[str, int] = {}
+    found = {}
+    for paper in sorted(papers, key=lambda p: (p.dates[0], p.slug)):
+        base = base_key(paper)
+        count = seen[base] = seen.get(base, 0) + 1
+        found[paper.slug] = base if count == 1 else base + (chr(ord("a") + count - 1) if count <= 26 else f"-{count}")
+    return found
 
 
 def page_url(paper: Paper, settings: SiteSettings) -> str:
     return settings.site_url.rstrip("/") + "/" + paper.url
 
 
-def bibtex(paper: Paper, settings: SiteSettings) -> str:
-    """A @misc entry; an arXiv paper's carries its eprint and links to arXiv, any other to its archive page."""
+def bibtex(paper: Paper, settings: SiteSettings, key: str) -> str:
+    """A @misc entry under `key` (keys); an arXiv paper's carries its eprint and links to arXiv, any
+    other to its archive page."""
     arxiv = paper.meta.arxiv_id
     fields = [("title", latex(paper.title))]
     if paper.meta.authors:
         fields.append(("author", " and ".join(latex(name) for name in paper.meta.authors)))
-    fields.append(("year", str(year(paper))))
+    if published := year(paper):
+        fields.append(("year", str(published)))
     if arxiv:
         fields += [("eprint", latex(arxiv)), ("archivePrefix", "arXiv")]
     fields.append(("url", f"https://arxiv.org/abs/{quote(arxiv)}" if arxiv else page_url(paper, settings)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key(paper)},\n{body}}}\n"
+    return f"@misc{{{key},\n{body}}}\n"

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import feeds, insights, related
+from . import cite, feeds, insights, related
 from .config import SiteSettings
 from .models import Archive, Paper
 
@@ -87,10 +87,12 @@ def paper_pages(archive: Archive, settings: SiteSettings, corrected: set[str],
     names = {t.slug: t.name for t in archive.tags}
     by_slug = {p.slug: p for p in archive.papers}
     similar = related.compute(archive.papers, analyzed=analyzed)
+    cite_keys = cite.keys(archive.papers)
     return [PagePlan(p.url, "paper.md.j2", p.title, description=excerpt(p.abstract, 160), layout="paper.html",
                      # The citation and the correction link are made by the template (writer.environment's
                      # filters), only for the pages rendered: a plan holds what they are made from.
                      context={"paper": p, "tag_names": names, "settings": settings, "corrected": p.slug in corrected,
+                              "cite_key": cite_keys[p.slug],
                               "related": [listed(by_slug[s]) for s in similar[p.slug]]})
             for p in archive.papers]
 
