@@ -132,8 +132,9 @@ def date_pages(archive: Archive) -> list[PagePlan]:
     for number, day in enumerate(archive.days, start=1):
         base = f"dates/{day.date.isoformat()}/"
         around = {"previous": dates[number - 1], "next": dates[number + 1]}  # digest dates either side
+        title = f"Papers of {day.date:%B} {day.date.day}, {day.date.year}"
         for url, chunk, pager in paginate(base, [papers[s] for s in day.slugs]):
-            plans.append(PagePlan(url, "date.md.j2", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}",
+            plans.append(PagePlan(url, "date.md.j2", f"{title} (page {pager['number']})" if pager["number"] > 1 else title,
                                   context={"day": day, "papers": [listed(p) for p in chunk], "pager": pager, **around}))
     return plans
 

@@ -54,15 +54,16 @@ def relative_link(from_url: str, to_url: str) -> str:
 
 
 def front_matter(plan: PagePlan) -> Markup:
-    # Themes print the title into <title> and <meta> unescaped, so it is written here escaped.
-    meta = {"title": escape(plan.title)}
+    # Themes print the title into <title> and <meta> unescaped, so it is written here escaped. The
+    # home page has none: the theme titles it with the site's name, rather than "name - name".
+    meta = {"title": escape(plan.title)} if plan.url else {}
     if plan.description:
         meta["description"] = escape(plan.description)
     if plan.layout:
         meta["template"] = plan.layout
     if plan.feed:
         meta["feed"] = plan.feed
-    return Markup(f"---\n{dump(meta)}---\n")
+    return Markup(f"---\n{dump(meta) if meta else ''}---\n")
 
 
 def render(plan: PagePlan, env: jinja2.Environment) -> str:

@@ -37,6 +37,16 @@ def test_date_page_merges_digests_of_the_same_date(seed_site):
     assert titles[0] == "SC2EGSet: StarCraft II Esport Replay and Game-state Dataset"
 
 
+@pytest.mark.parametrize("path, title", [
+    ("index.html", "Paper Digest Archive"),  # not "Paper Digest Archive - Paper Digest Archive"
+    ("dates/2025-03-11/index.html", "Papers of March 11, 2025 - Paper Digest Archive"),
+    ("dates/2025-03-11/page/2/index.html", "Papers of March 11, 2025 (page 2) - Paper Digest Archive"),
+])
+def test_pages_have_their_own_titles(seed_site, path, title):
+    page = BeautifulSoup((seed_site.site_dir / path).read_text(), "html.parser")
+    assert page.title.get_text() == title
+
+
 def test_paper_page_shows_abstract_exactly_dates_tags_and_links(seed_site):
     path = seed_site.site_dir / "papers/m3leo-a-multi-modal-multi-label-earth-observation-dataset-integrating/index.html"
     page = BeautifulSoup(path.read_text(), "html.parser")
