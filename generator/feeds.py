@@ -94,11 +94,12 @@ def archive_feed(archive: Archive, settings: SiteSettings) -> str:
     return _serialise(feed)
 
 
-def tags_feed(tag: Tag, papers: list[Paper], names: dict[str, str], settings: SiteSettings) -> str:
-    """A tag's papers, the most recently featured first."""
+def tags_feed(tag: Tag, papers: list[Paper], names: dict[str, str], settings: SiteSettings,
+              archive_updated: dt.date | None = None) -> str:
+    """A tag's papers, the most recently featured first; a tag with none dates from the archive's newest digest."""
     newest = sorted(papers, key=lambda p: (-p.last_featured.toordinal(), p.slug))[:ENTRIES]
     feed = _feed(settings, tag_feed(tag.slug), f"{settings.site_name}: {tag.name}", f"tags/{tag.slug}/",
-                 newest[0].last_featured if newest else None)
+                 newest[0].last_featured if newest else archive_updated)
     _add(feed, "subtitle", tag.description)
     for paper in newest:
         paper_entry(feed, paper, names, settings.site_url.rstrip("/") + "/")
@@ -114,5 +115,6 @@ def feed_files(archive: Archive, settings: SiteSettings) -> dict[str, str]:
             by_tag[slug].append(paper)
     files = {ARCHIVE_FEED: archive_feed(archive, settings)}
     for tag in archive.tags:
-        files[tag_feed(tag.slug)] = tags_feed(tag, by_tag[tag.slug], names, settings)
+        files[tag_feed(tag.slug)] = tags_feed(tag, by_tag[tag.slug], names, settings,
+                                              archive.days[-1].date if archive.days else None)
     return files
