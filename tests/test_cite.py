@@ -81,3 +81,15 @@ def test_every_built_paper_page_has_a_cite_block(seed_site):
     assert len(pages) == 262 and all(b"pda-cite" in p.read_bytes() for p in pages)
     keys = [re.search(r"@misc\{([^,]+),", p.read_text()).group(1) for p in pages]
     assert len(set(keys)) == 262  # 11 keys were shared by 38 papers when the key was one word and a guessed year
+
+
+def test_the_copy_button_copies_the_entry(browser, seed_server):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=seed_server.url.rstrip("/"))
+    page = context.new_page()
+    page.goto(seed_server.url + "papers/flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/")
+    page.locator("details.pda-cite summary").click()
+    page.locator("details.pda-cite button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{flashattentionfast,") and copied.strip() == page.locator("details.pda-cite code").inner_text().strip()
+    context.close()
