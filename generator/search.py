@@ -5,7 +5,7 @@ query's words and the fragments of the results shown, never an index of the whol
 
 Each paper becomes a small HTML record that Pagefind indexes: the abstract first (so the browser
 can tell where it ends and build the excerpt from it alone), then the title, weighted far above
-the abstract, the arXiv id and the tag names. The indexer process (indexer.py) writes the records
+the abstract, the arXiv id, the tag names and the authors (the first 30). The indexer process (indexer.py) writes the records
 to a temporary folder and runs the Pagefind binary on them: Pagefind's Python client answers about
 ten requests a second, so one `add_custom_record` per paper would take over an hour at 50,000 papers.
 
@@ -40,6 +40,7 @@ FACETS = "pda-facets.json"  # tag names and years offered as filters, with their
 TITLE_WEIGHT = 10  # an abstract word weighs 1
 ARXIV_WEIGHT = 10
 TAG_WEIGHT = 2
+AUTHORS = 30  # searchable by name; a paper of hundreds of authors would weigh on every chunk of theirs
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
         f'<h1 data-pagefind-meta="title" data-pagefind-weight="{TITLE_WEIGHT}">{escape(_words(paper.title))}</h1>',
         f'<p data-pagefind-weight="{ARXIV_WEIGHT}" data-pagefind-meta="arxiv">{escape(arxiv)}</p>' if arxiv else "",
         f'<p data-pagefind-weight="{TAG_WEIGHT}" data-pagefind-meta="tags">{tags}</p>' if tags else "",
+        f"<p>{escape(', '.join(paper.meta.authors[:AUTHORS]))}</p>" if paper.meta.authors else "",
         year, "</body></html>\n"])
 
 

@@ -253,8 +253,8 @@ def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
 
 # The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
 
-def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11) -> Paper:
-    return Paper(slug, title, abstract, (dt.date(2025, 3, day),), SourceMeta(arxiv_id=arxiv), tuple(tags))
+def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11, authors=()) -> Paper:
+    return Paper(slug, title, abstract, (dt.date(2025, 3, day),), SourceMeta(arxiv_id=arxiv, authors=authors), tuple(tags))
 
 
 FILLER = "The method is evaluated on standard benchmarks and compared with strong baselines in detail."
@@ -272,11 +272,12 @@ def index_server(tmp_path_factory):
         paper("tagged", "Learning to Grasp", f"Policies for manipulation. {FILLER}", tags=["robotics"]),
         paper("latex-space", "Efficient Finetuning", f"We propose adapters~(LoRA) for it. {FILLER}"),
         paper("plain-lora", "Serving Concurrent LoRA Adapters", FILLER),
+        paper("with-authors", "High-Resolution Image Synthesis", FILLER, authors=("Robin Rombach", "Björn Ommer")),
     ]
     archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
     report = search.write_index(archive, site)
-    assert report.papers == 7 and report.seconds > 0 and report.bytes > 0
+    assert report.papers == 8 and report.seconds > 0 and report.bytes > 0
     (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
     server = SiteServer(site)
     yield server
@@ -304,6 +305,11 @@ def test_an_arxiv_id_finds_its_paper_first(page, index_server):
 def test_a_latex_non_breaking_space_separates_words(page, index_server):
     # Pagefind splits "adapters~(lora)" only while "lora" is no word of its own elsewhere in the index
     assert sorted(index_search(page, index_server, "LoRA")) == ["/papers/latex-space/", "/papers/plain-lora/"]
+
+
+def test_authors_are_searchable(page, index_server):
+    assert index_search(page, index_server, "Rombach") == ["/papers/with-authors/"]
+    assert index_search(page, index_server, "Björn Ommer") == ["/papers/with-authors/"]
 
 
 def test_tag_names_are_searchable(page, index_server):

@@ -114,7 +114,7 @@
       results = [];
       list.replaceChildren();
       facets.hidden = true;
-      status.textContent = "Type to search titles, abstracts, tags and arXiv ids";
+      status.textContent = "Type to search titles, abstracts, tags, authors and arXiv ids";
       return;
     }
     const filters = {};
@@ -333,7 +333,7 @@
 <select class="pda-search__year" aria-label="Filter by year first featured"><option value="">All years</option></select>
 <select class="pda-search__sort" aria-label="Sort results"><option value="">Most relevant</option><option value="date">Newest first</option></select>
 </div>
-<div class="md-search-result__meta" aria-live="polite">Type to search titles, abstracts, tags and arXiv ids</div>
+<div class="md-search-result__meta" aria-live="polite">Type to search titles, abstracts, tags, authors and arXiv ids</div>
 <ol class="md-search-result__list" id="pda-search-results" role="listbox" aria-label="Results"></ol>
 </div></div></div></div>`;
   }
