@@ -22,8 +22,9 @@ LEVELS = 4  # shades of a calendar day or grid cell with papers
 
 def _svg(label: str, width: float, height: float, body: list[str], kind: str) -> Markup:
     text = escape(label)
+    role = "group" if any(part.startswith("<a ") for part in body) else "img"  # "img" would hide its links
     return Markup(f'<svg class="pda-chart__svg pda-chart__svg--{kind}" xmlns="http://www.w3.org/2000/svg" '
-                  f'viewBox="0 0 {width:g} {height:g}" role="img" aria-label="{text}"><title>{text}</title>'
+                  f'viewBox="0 0 {width:g} {height:g}" role="{role}" aria-label="{text}"><title>{text}</title>'
                   + "".join(body) + "</svg>")
 
 

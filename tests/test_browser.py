@@ -49,6 +49,20 @@ def contrast(first: tuple[float, ...], second: tuple[float, ...]) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+def test_on_a_phone_charts_scroll_sideways_rather_than_shrink(browser, seed_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("stats/", "dates/2025/"):
+        page.goto(seed_server.url + path)
+        figures = page.locator(".pda-chart").all()
+        assert figures
+        for figure in figures:
+            svg = figure.locator("svg")
+            assert svg.bounding_box()["width"] >= 600  # labels stay at least 600/720 of their size
+            assert figure.evaluate("f => f.scrollWidth > f.clientWidth && getComputedStyle(f).overflowX === 'auto'")
+    context.close()
+
+
 def test_charts_read_in_the_light_and_the_dark_scheme(browser, seed_server):
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)  # a fresh one: the theme remembers a scheme
