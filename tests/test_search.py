@@ -75,6 +75,26 @@ def test_a_tag_filter_narrows_the_results(page, seed_server):
     assert page.errors == []
 
 
+def test_clear_empties_the_box_and_the_filters(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "attention", tag="Hardware and Kernels", sort="date")
+    page.locator(".pda-search button[type=reset]").click()
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').children.length === 0")
+    assert [page.locator(f".pda-search__{name}").input_value() for name in ("tag", "year", "sort")] == ["", "", ""]
+    assert search_for(page, "attention")  # and the next search is over every tag again
+    assert page.errors == []
+
+
+def test_ctrl_enter_opens_the_chosen_result_in_a_new_tab(page, seed_server):
+    page.goto(seed_server.url)
+    first = search_for(page, "FlashAttention")[0]
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Control+Enter")
+    opened.value.wait_for_load_state()
+    assert opened.value.locator("h1").inner_text() == first
+    assert page.url == seed_server.url  # the search page stays where it was
+
+
 def test_sort_by_date_featured_puts_the_newest_first(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "attention", sort="date")

@@ -277,7 +277,9 @@
     } else if (event.key === "Enter") {
       event.preventDefault();
       const chosen = list.children[Math.max(active, 0)];
-      if (chosen) chosen.querySelector("a").click();
+      // Ctrl/Cmd+Enter opens it in a new tab, as Ctrl/Cmd+click on a link does.
+      if (chosen && (event.ctrlKey || event.metaKey)) window.open(chosen.querySelector("a").href, "_blank", "noopener");
+      else if (chosen) chosen.querySelector("a").click();
     } else if (event.key === "Escape") {
       event.preventDefault();
       close();
@@ -285,6 +287,7 @@
   });
   root.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
   root.querySelector("form").addEventListener("reset", () => {
+    [tagSelect, yearSelect, sortSelect].forEach((s) => { s.value = ""; }); // outside the form: reset by hand
     setTimeout(() => { run(); input.focus(); });
   });
   [tagSelect, yearSelect, sortSelect].forEach((s) => s.addEventListener("change", run));
