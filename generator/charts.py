@@ -32,7 +32,7 @@ def _mark(shape: str, tooltip: str) -> str:
     return f"<{shape}><title>{escape(tooltip)}</title></{shape.split()[0]}>"
 
 
-def _count(value: int, unit: str) -> str:
+def quantity(value: int, unit: str) -> str:
     """'1 paper', '3 papers': `unit` is singular."""
     return f"{value} {unit}{'s' if value != 1 else ''}"
 
@@ -51,11 +51,11 @@ def column_chart(label: str, points: list[tuple[str, int]], unit: str) -> Markup
         bar = (height - 30) * value / max(top, 1)
         body.append(_mark(f'rect class="pda-chart__bar" x="{index * slot + slot * .1:.2f}" '
                           f'y="{height - 20 - bar:.2f}" width="{max(slot * .8, .5):.2f}" height="{bar:.2f}"',
-                          f"{name}: {_count(value, unit)}"))
+                          f"{name}: {quantity(value, unit)}"))
     if points:
         body.append(f'<text x="0" y="{height - 4}">{escape(points[0][0])}</text>')
         body.append(f'<text x="{WIDTH}" y="{height - 4}" text-anchor="end">{escape(points[-1][0])}</text>')
-        body.append(f'<text x="0" y="10">{escape(_count(top, unit))}</text>')
+        body.append(f'<text x="0" y="10">{escape(quantity(top, unit))}</text>')
     return _svg(label, WIDTH, height, body, "columns")
 
 
@@ -69,7 +69,7 @@ def bar_chart(label: str, points: list[tuple[str, int]], unit: str) -> Markup:
         short = name if len(name) <= 40 else name[:39] + "…"
         body.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{escape(short)}</text>')
         body.append(_mark(f'rect class="pda-chart__bar" x="{LABEL_WIDTH}" y="{y + 3}" '
-                          f'width="{room * value / max(top, 1):.2f}" height="{ROW - 6}"', f"{name}: {_count(value, unit)}"))
+                          f'width="{room * value / max(top, 1):.2f}" height="{ROW - 6}"', f"{name}: {quantity(value, unit)}"))
         body.append(f'<text x="{LABEL_WIDTH + room * value / max(top, 1) + 4:.2f}" y="{y + 13}">{value}</text>')
     return _svg(label, WIDTH, max(len(points), 1) * ROW, body, "bars")
 
@@ -89,7 +89,7 @@ def heat_grid(label: str, rows: list[str], columns: list[str], values: list[list
             shade = f"pda-chart__cell--{_level(value, top)}" if value else "pda-chart__cell--0"
             body.append(_mark(f'rect class="pda-chart__cell {shade}" x="{LABEL_WIDTH + c * cell:.2f}" y="{y + 2}" '
                               f'width="{max(cell - 1, .5):.2f}" height="{ROW - 3}"',
-                              f"{name}, {columns[c]}: {_count(value, unit)}"))
+                              f"{name}, {columns[c]}: {quantity(value, unit)}"))
     return _svg(label, WIDTH, 18 + len(rows) * ROW, body, "grid")
 
 
@@ -108,8 +108,8 @@ def calendar(year: int, counts: dict[dt.date, int], href: Callable[[dt.date], st
         shade = f"pda-chart__cell--{_level(count, top)}" if count else "pda-chart__cell--0"
         shape = f'rect class="pda-chart__cell {shade}" x="{30 + week * CELL}" y="{16 + day.weekday() * CELL}" ' \
                 f'width="{CELL - 2}" height="{CELL - 2}" rx="2"'
-        cell = _mark(shape, f"{day.isoformat()}: {_count(count, 'paper') if count else 'no digest'}")
+        cell = _mark(shape, f"{day.isoformat()}: {quantity(count, 'paper') if count else 'no digest'}")
         body.append(f'<a href="{escape(href(day))}">{cell}</a>' if count else cell)
         day += dt.timedelta(1)
-    return _svg(f"Digest dates of {year}: {_count(len(counts), 'date')}", 30 + 54 * CELL, 16 + 7 * CELL, body,
+    return _svg(f"Digest dates of {year}: {quantity(len(counts), 'date')}", 30 + 54 * CELL, 16 + 7 * CELL, body,
                 "calendar")

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from html import escape
 
+from .charts import quantity
 from .config import SiteSettings
 from .models import Archive, Day, Paper, Tag
 
@@ -59,8 +60,7 @@ def day_entry(feed: ET.Element, day: Day, papers: dict[str, Paper], base: str) -
     entry = _add(feed, "entry")
     url = f"{base}dates/{day.date.isoformat()}/"
     _add(entry, "id", url)
-    count = f"{len(day.slugs)} paper{'s' if len(day.slugs) != 1 else ''}"
-    _add(entry, "title", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}: {count}")
+    _add(entry, "title", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}: {quantity(len(day.slugs), 'paper')}")
     _add(entry, "updated", _timestamp(day.date))
     _add(entry, "link", rel="alternate", type="text/html", href=url)
     items = "".join(f'<li><a href="{base}{papers[s].url}">{escape(papers[s].title)}</a></li>' for s in day.slugs)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import cite, feeds, insights, related
+from .charts import quantity
 from .config import SiteSettings
 from .models import Archive, Paper
 
@@ -102,7 +103,7 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
     for paper in archive.papers:
         for slug in paper.tags:
             by_tag[slug].append(paper)
-    plans = [PagePlan("tags/", "tags.md.j2", "Tags", context={
+    plans = [PagePlan("tags/", "tags.md.j2", "Tags", description="Every tag of the archive's vocabulary, with its papers.", context={
         "tags": [(t, len(by_tag[t.slug])) for t in archive.tags]})]
     for tag in archive.tags:
         for url, chunk, pager in paginate_growing(f"tags/{tag.slug}/", by_tag[tag.slug]):
@@ -111,20 +112,22 @@ def tag_pages(archive: Archive) -> list[PagePlan]:
                                   context={"tag": tag, "papers": chunk, "pager": pager}))
     for url, chunk, pager in paginate_growing("untagged/", [p for p in archive.papers if not p.tags]):
         title = f"Untagged papers (page {pager['number']})" if pager["number"] else "Untagged papers"
-        plans.append(PagePlan(url, "untagged.md.j2", title, context={"papers": chunk, "pager": pager}))
+        plans.append(PagePlan(url, "untagged.md.j2", title, context={"papers": chunk, "pager": pager},
+                              description="Papers the automatic tagger left without a tag: suggest one for any of them."))
     return plans
 
 
 def date_pages(archive: Archive) -> list[PagePlan]:
     """The dates index, a page per year (calendar and list: a year stays under 200 KB), a page per date."""
     years = insights.years(archive)
-    plans = [PagePlan("dates/", "dates.md.j2", "Dates", context={
+    plans = [PagePlan("dates/", "dates.md.j2", "Dates", description="Every digest date of the archive, by year.", context={
         "years": [(year, len(days), papers) for year, days, papers in years],
         "calendar": insights.calendar(*years[0][:2], href=lambda date: f"{date.isoformat()}/") if years else None,
         "newest": years[0][0] if years else None})]
     numbers = [None, *(year for year, _, _ in years), None]  # newest first
     for index, (year, days, _) in enumerate(years, start=1):
-        plans.append(PagePlan(f"dates/{year}/", "year.md.j2", f"Digest dates of {year}", context={
+        plans.append(PagePlan(f"dates/{year}/", "year.md.j2", f"Digest dates of {year}",
+                              description=f"The {quantity(len(days), 'digest date')} of {year}, on a calendar.", context={
             "year": year, "days": days, "newer": numbers[index - 1], "older": numbers[index + 1],
             "calendar": insights.calendar(year, days, href=lambda date: f"../{date.isoformat()}/")}))
     papers = {p.slug: p for p in archive.papers}
@@ -133,8 +136,10 @@ def date_pages(archive: Archive) -> list[PagePlan]:
         base = f"dates/{day.date.isoformat()}/"
         around = {"previous": dates[number - 1], "next": dates[number + 1]}  # digest dates either side
         title = f"Papers of {day.date:%B} {day.date.day}, {day.date.year}"
+        description = f"The {quantity(len(day.slugs), 'ML paper')} of the digest of {day.date:%B} {day.date.day}, {day.date.year}."
         for url, chunk, pager in paginate(base, [papers[s] for s in day.slugs]):
             plans.append(PagePlan(url, "date.md.j2", f"{title} (page {pager['number']})" if pager["number"] > 1 else title,
+                                  description=description,
                                   context={"day": day, "papers": [listed(p) for p in chunk], "pager": pager, **around}))
     return plans
 

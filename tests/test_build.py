@@ -47,6 +47,16 @@ def test_pages_have_their_own_titles(seed_site, path, title):
     assert page.title.get_text() == title
 
 
+def test_listing_pages_have_descriptions_of_their_own(seed_site):
+    def description(path):
+        page = BeautifulSoup((seed_site.site_dir / path / "index.html").read_text(), "html.parser")
+        return page.find("meta", attrs={"name": "description"})["content"]
+    listings = ["tags/", "untagged/", "dates/", "dates/2025/", "dates/2025-03-11/", "dates/2025-03-17/"]
+    found = [description(path) for path in listings]
+    assert len(set(found + [description("")])) == len(listings) + 1  # none is the site's own
+    assert found[4] == "The 129 ML papers of the digest of March 11, 2025."
+
+
 def test_paper_page_shows_abstract_exactly_dates_tags_and_links(seed_site):
     path = seed_site.site_dir / "papers/m3leo-a-multi-modal-multi-label-earth-observation-dataset-integrating/index.html"
     page = BeautifulSoup(path.read_text(), "html.parser")
