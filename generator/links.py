@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 from html import escape
 
-# Abstracts write URLs with and without a scheme ("github.com/org/repo", "{https://...}").
+# Abstracts write URLs with and without a scheme ("github.com/org/repo", "{https://...}"), and project
+# pages on GitHub Pages often bare ("name.github.io/project").
+_REST = r"[^\s<>\"'{}|\\^`\[\]]"
 _URL = re.compile(
-    r"(?:https?://|www\.|\b(?:github\.com|huggingface\.co|gitlab\.com|arxiv\.org|gitee\.com)/)"
-    r"[^\s<>\"'{}|\\^`\[\]]+", re.IGNORECASE)
+    r"(?:https?://|www\.|\b(?:github\.com|huggingface\.co|gitlab\.com|arxiv\.org|gitee\.com)/)" + _REST + "+"
+    r"|(?<![\w@.-])[a-z0-9-]+\.github\.io\b(?:/" + _REST + "*)?", re.IGNORECASE)
 _TRAILING = ".,;:!?*"
 
 

@@ -1,0 +1,25 @@
+"""URLs in abstracts: found with or without a scheme, trimmed of the sentence around them."""
+import pytest
+
+from generator import links
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Code: https://github.com/org/repo.", ["https://github.com/org/repo"]),
+    ("Code at github.com/org/repo, data at huggingface.co/datasets/x", ["https://github.com/org/repo",
+                                                                         "https://huggingface.co/datasets/x"]),
+    ("Project page: {https://3d-grand.github.io}", ["https://3d-grand.github.io"]),
+    ("See yushuang-wu.github.io/NeRDF for videos.", ["https://yushuang-wu.github.io/NeRDF"]),
+    ("Demo at my-lab.github.io.", ["https://my-lab.github.io"]),
+    ("(see www.example.org/page)", ["https://www.example.org/page"]),
+    ("Mail someone@lab.github.io or read foo.github.iox", []),
+    ("A 10~20X speed-up over NeRF.", []),
+])
+def test_urls_are_found_with_or_without_a_scheme(text, found):
+    assert links.urls(text) == found
+
+
+def test_linkify_escapes_the_text_and_keeps_it_as_written():
+    html = links.linkify("<b>x</b> at name.github.io/p?a=1&b=2.")
+    assert html == ('&lt;b&gt;x&lt;/b&gt; at <a href="https://name.github.io/p?a=1&amp;b=2" rel="nofollow noopener">'
+                    'name.github.io/p?a=1&amp;b=2</a>.')
