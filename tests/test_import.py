@@ -96,7 +96,7 @@ def test_import_then_build_gives_paper_pages_with_working_source_links(project, 
                         "html.parser")
     assert ldm.select_one(".pda-authors").get_text() == ("Robin Rombach, Andreas Blattmann, Dominik Lorenz, "
                                                          "Patrick Esser, Björn Ommer")
-    assert ldm.select_one(".pda-source").get_text() == ("arXiv:2112.10752 · PDF · Hugging Face · 42 upvotes · GitHub "
+    assert ldm.select_one(".pda-source").get_text() == ("arXiv:2112.10752 · PDF · Hugging Face · published 2021-12-20 · 42 upvotes · GitHub "
                                                         "(12345 stars) · Project page")
     llama = (project.site_dir / "papers" / "the-llama-3-herd-of-models" / "index.html").read_text(encoding="utf-8")
     assert "and 521 more" in llama
