@@ -85,6 +85,36 @@ def test_clear_empties_the_box_and_the_filters(page, seed_server):
     assert page.errors == []
 
 
+def test_back_from_a_result_the_search_is_as_it_was(page, seed_server):
+    page.goto(seed_server.url)
+    titles = search_for(page, "attention", tag="Hardware and Kernels")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/"))
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.tag")
+    assert page.locator(".pda-search .md-search__input").input_value() == "attention"
+    assert page.locator(".pda-search__tag").input_value() == "Hardware and Kernels"
+    assert page.locator(".pda-search .md-search-result__item h1").all_inner_texts() == titles
+    assert page.locator("#__search").is_checked()
+    page.keyboard.press("Escape")  # closed: a later return to the page starts afresh
+    assert page.evaluate("sessionStorage.getItem('pda-search')") is None
+    assert page.errors == []
+
+
+def test_back_to_a_page_the_search_was_not_made_on_opens_no_search(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "FlashAttention")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/"))
+    page.locator(".pda-tags a").first.click()
+    page.wait_for_url(re.compile(r"/tags/"))
+    page.go_back()  # to the paper page, where nobody searched
+    page.wait_for_url(re.compile(r"/papers/"))
+    page.wait_for_load_state("load")
+    assert not page.locator("#__search").is_checked()
+    assert page.locator(".pda-search .md-search__input").input_value() == ""
+
+
 def test_ctrl_enter_opens_the_chosen_result_in_a_new_tab(page, seed_server):
     page.goto(seed_server.url)
     first = search_for(page, "FlashAttention")[0]

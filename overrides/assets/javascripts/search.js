@@ -86,6 +86,7 @@
   }
 
   function close() {
+    forget();
     toggle.checked = false;
     input.setAttribute("aria-expanded", "false");
     input.blur();
@@ -111,6 +112,7 @@
     const query = input.value.trim();
     const mine = ++generation;
     if (!query) {
+      forget();
       results = [];
       list.replaceChildren();
       facets.hidden = true;
@@ -147,6 +149,32 @@
     status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
     // What the list shows, for the benchmark and the tests to wait on.
     Object.assign(list.dataset, { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+    remember({ page: location.pathname, query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+  }
+
+  // Back from a result, the search is as it was left, so the next result is one click away. Kept
+  // for this tab and page only (sessionStorage), and dropped once the search is closed or emptied.
+  const SAVED = "pda-search";
+  function remember(state) {
+    try { sessionStorage.setItem(SAVED, JSON.stringify(state)); } catch (error) { /* storage off: nothing kept */ }
+  }
+  function forget() {
+    try { sessionStorage.removeItem(SAVED); } catch (error) { /* storage off */ }
+  }
+  async function restore() {
+    const navigation = performance.getEntriesByType("navigation")[0];
+    let state = null;
+    try { state = JSON.parse(sessionStorage.getItem(SAVED)); } catch (error) { return; }
+    // Only on the page it was made on: back to another page, no search opens by itself.
+    if (!state || state.page !== location.pathname || !navigation || navigation.type !== "back_forward") return;
+    input.value = String(state.query);
+    open();
+    await load().catch(() => null); // the filters' options come with it
+    [[tagSelect, state.tag], [yearSelect, state.year], [sortSelect, state.sort]].forEach(([select, value]) => {
+      select.value = String(value || "");
+    });
+    input.focus(); // arrows go on through the results
+    run();
   }
 
   // The next PAGE results as list items, or null when a newer search has started meanwhile.
@@ -296,6 +324,7 @@
   });
   // The header's search icon (small screens) and the overlay toggle the theme's search state.
   toggle.addEventListener("change", () => (toggle.checked ? input.focus() : close()));
+  restore();
   // "/", "s" or "f" anywhere but in a form field opens the search, as in mkdocs-material.
   document.addEventListener("keydown", (event) => {
     const target = event.target;
