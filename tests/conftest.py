@@ -112,6 +112,8 @@ def page(browser):
     opened.errors = []
     opened.on("pageerror", lambda error: opened.errors.append(str(error)))
     opened.on("console", lambda msg: opened.errors.append(msg.text) if msg.type == "error" else None)
-    opened.on("requestfailed", lambda request: opened.errors.append(f"request failed: {request.url}"))
+    # A request cancelled by leaving the page (net::ERR_ABORTED) is no error of the site.
+    opened.on("requestfailed", lambda request: opened.errors.append(f"request failed: {request.url}")
+              if "ERR_ABORTED" not in (request.failure or "") else None)
     yield opened
     context.close()
