@@ -14,12 +14,19 @@ _LATEX = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
     "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
 })
+_KEEP_CASE = re.compile(r"\w[^\s]*[A-Z]")
 _MINOR = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward"}
 
 
 def latex(text: str) -> str:
     """Text as a BibTeX field value: LaTeX specials escaped, whitespace collapsed."""
     return " ".join(text.split()).translate(_LATEX)
+
+
+def title_case_kept(title: str) -> str:
+    """The title as a field value, each word with a capital after its first letter (FlashAttention,
+    LLMs, KV) in braces: bibliography styles lowercase titles, and would print "Flashattention"."""
+    return " ".join(f"{{{latex(word)}}}" if _KEEP_CASE.search(word) else latex(word) for word in title.split())
 
 
 _ARXIV_NEW_STYLE = re.compile(r"(\d\d)(\d\d)\.\d{4,5}")  # YYMM.NNNNN, arXiv's ids since 2007
@@ -71,7 +78,7 @@ def bibtex(paper: Paper, settings: SiteSettings, key: str) -> str:
     """A @misc entry under `key` (keys); an arXiv paper's carries its eprint and links to arXiv, any
     other to its archive page."""
     arxiv = paper.meta.arxiv_id
-    fields = [("title", latex(paper.title))]
+    fields = [("title", title_case_kept(paper.title))]
     if paper.meta.authors:
         fields.append(("author", " and ".join(latex(name) for name in paper.meta.authors)))
     if published := year(paper):

@@ -24,14 +24,14 @@ def fields(entry: str) -> dict[str, str]:
 def test_a_seed_paper_is_cited_by_title_and_archive_page_with_no_guessed_year():
     entry = cite.bibtex(SEED, SETTINGS, cite.base_key(SEED))
     assert entry.startswith("@misc{flashattention2faster,\n") and entry.endswith("}\n")
-    assert fields(entry) == {"title": "FlashAttention-2: Faster Attention with Better Parallelism",
+    assert fields(entry) == {"title": "{FlashAttention-2:} Faster Attention with Better Parallelism",
                              "url": "https://example.org/archive/papers/flashattention-2-faster/"}
 
 
 def test_a_fetched_paper_is_cited_with_authors_and_its_arxiv_eprint():
     entry = cite.bibtex(FETCHED, SETTINGS, cite.keys([FETCHED])[FETCHED.slug])
     assert entry.startswith("@misc{dao2023flashattention2,\n")
-    assert fields(entry) == {"title": "FlashAttention-2: Faster Attention with Better Parallelism",
+    assert fields(entry) == {"title": "{FlashAttention-2:} Faster Attention with Better Parallelism",
                              "author": "Tri Dao and Zoë Ünal", "year": "2023", "eprint": "2307.08691",
                              "archivePrefix": "arXiv", "url": "https://arxiv.org/abs/2307.08691"}
 
@@ -53,6 +53,16 @@ def test_latex_specials_in_fields_are_escaped(text, escaped):
     entry = cite.bibtex(replace(FETCHED, title=text, meta=replace(FETCHED.meta, authors=(text,))), SETTINGS, "key")
     assert fields(entry)["title"] == fields(entry)["author"] == escaped
     assert entry.count("{") == entry.count("}")  # BibTeX counts every brace, escaped or not
+
+
+@pytest.mark.parametrize("title, field", [
+    ("KV Cache Compression for LLMs", "{KV} Cache Compression for {LLMs}"),
+    ("3D-GRAND: Less Hallucination", "{3D-GRAND:} Less Hallucination"),
+    ("Low-Rank Adapters (LoRA) & 50% {less}", r"{Low-Rank} Adapters {(LoRA)} \& 50\% \textbraceleft{}less\textbraceright{}"),
+])
+def test_words_with_inner_capitals_keep_their_case(title, field):
+    entry = cite.bibtex(replace(SEED, title=title), SETTINGS, "key")
+    assert fields(entry)["title"] == field and entry.count("{") == entry.count("}")
 
 
 def test_keys_are_ascii_and_never_empty():
