@@ -63,7 +63,8 @@ def front_matter(plan: PagePlan) -> Markup:
         meta["template"] = plan.layout
     if plan.feed:
         meta["feed"] = plan.feed
-    return Markup(f"---\n{dump(meta) if meta else ''}---\n")
+    # No meta, no block: MkDocs reads an empty "---" pair as Markdown (a heading "---").
+    return Markup(f"---\n{dump(meta)}---\n" if meta else "")
 
 
 def render(plan: PagePlan, env: jinja2.Environment) -> str:

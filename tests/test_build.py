@@ -45,6 +45,7 @@ def test_date_page_merges_digests_of_the_same_date(seed_site):
 def test_pages_have_their_own_titles(seed_site, path, title):
     page = BeautifulSoup((seed_site.site_dir / path).read_text(), "html.parser")
     assert page.title.get_text() == title
+    assert not [h for h in page.select("article h1, article h2") if set(h.get_text().strip()) <= {"-"}]
 
 
 def test_listing_pages_have_descriptions_of_their_own(seed_site):

@@ -200,6 +200,20 @@ def test_an_arxiv_id_as_shown_or_linked_finds_its_paper_first(page, imported_ser
     assert page.errors == []
 
 
+def test_results_show_the_first_authors_and_a_matching_one(page, imported_server):
+    page.goto(imported_server.url)
+    search_for(page, "Llama 3 Herd")
+    first = page.locator(".pda-search .md-search-result__item").first
+    assert first.locator(".pda-search-result__authors").inner_text() == (
+        "Abhimanyu Dubey, Abhinav Jauhri, Abhinav Pandey et al.")
+    page.locator(".pda-search .md-search__input").fill("")
+    search_for(page, "Kadian")  # the fourth author of Llama 3
+    authors = page.locator(".pda-search .md-search-result__item .pda-search-result__authors").first
+    assert authors.inner_text() == "Abhimanyu Dubey, Abhinav Jauhri, Abhinav Pandey, …, Abhishek Kadian"
+    assert authors.locator("mark").all_inner_texts() == ["Kadian"]
+    assert page.errors == []
+
+
 def test_tabbing_out_of_the_search_closes_it(page, seed_server):
     page.goto(seed_server.url + "tags/")
     search_for(page, "KV cache")

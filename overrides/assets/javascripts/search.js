@@ -268,10 +268,24 @@
     about.className = "pda-search-result__about";
     about.textContent = [data.meta.date, data.meta.arxiv && `arXiv:${data.meta.arxiv}`, data.meta.tags]
       .filter(Boolean).join(" · ");
-    article.append(icon, title, excerpt(data), about);
+    article.append(icon, title, excerpt(data), ...authors(data.meta.authors, terms), about);
     link.append(article);
     li.append(link);
     return li;
+  }
+
+  // The first three authors, and a matching one further down the list, with the matches marked.
+  function authors(text, terms) {
+    if (!text) return [];
+    const names = text.split(", ");
+    const matches = (name) => words(name).some((w) => terms.some((t) => w.startsWith(t)));
+    const shown = names.slice(0, 3);
+    const further = names.slice(3).find(matches);
+    const line = further ? `${shown.join(", ")}, …, ${further}` : shown.join(", ") + (names.length > 3 ? " et al." : "");
+    const p = document.createElement("p");
+    p.className = "pda-search-result__authors";
+    highlighted(p, line, terms);
+    return [p];
   }
 
   function select(index) {
