@@ -1,6 +1,7 @@
 """A BibTeX entry for each paper, built from what the archive knows: no network at build time."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -29,17 +30,21 @@ def title_case_kept(title: str) -> str:
     return " ".join(f"{{{latex(word)}}}" if _KEEP_CASE.search(word) else latex(word) for word in title.split())
 
 
-_ARXIV_NEW_STYLE = re.compile(r"(\d\d)(\d\d)\.\d{4,5}")  # YYMM.NNNNN, arXiv's ids since 2007
+# YYMM.NNNNN since 2007, archive/YYMMNNN before (hep-th/9901001), either with a version (v2)
+_ARXIV_YEAR = re.compile(r"(?:(\d\d)\d\d\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/(\d\d)\d{5})(?:v\d+)?")
 
 
 def year(paper: Paper) -> int | None:
     """The year it was published where the source says, else its arXiv id's; else not known (the
     year it was featured can be years later, and a wrong year in a citation is worse than none)."""
     published = paper.meta.published or ""
-    if published[:4].isdigit():
+    if published[:4].isdigit() and int(published[:4]) > 0:
         return int(published[:4])
-    new_style = _ARXIV_NEW_STYLE.fullmatch(paper.meta.arxiv_id or "")
-    return 2000 + int(new_style[1]) if new_style else None
+    found = _ARXIV_YEAR.fullmatch(paper.meta.arxiv_id or "")
+    if not found:
+        return None
+    two_digits = int(found[1] or found[2])
+    return (1900 if two_digits >= 91 else 2000) + two_digits  # arXiv opened in 1991
 
 
 def ascii_words(text: str) -> list[str]:
@@ -59,15 +64,23 @@ def base_key(paper: Paper) -> str:
 
 
 def keys(papers) -> dict[str, str]:
-    """Each paper's key by slug, unique in the archive: where two share a base key, the one featured
-    later gets a letter (wang2024efficient, wang2024efficientb, …), so adding papers keeps old keys."""
-    seen: dict[str, int] = {}
+    """Each paper's key by slug, unique in the archive: where a key is taken, the paper featured
+    later gets the next free letter (wang2024efficient, wang2024efficientb, …). Papers added after
+    the others keep every earlier key; a digest backfilled before them can shift letters."""
+    taken: set[str] = set()
     found = {}
     for paper in sorted(papers, key=lambda p: (p.dates[0], p.slug)):
         base = base_key(paper)
-        count = seen[base] = seen.get(base, 0) + 1
-        found[paper.slug] = base if count == 1 else base + (chr(ord("a") + count - 1) if count <= 26 else f"-{count}")
+        key = next(k for k in _candidates(base) if k not in taken)
+        taken.add(key)
+        found[paper.slug] = key
     return found
+
+
+def _candidates(base: str):
+    yield base
+    yield from (base + chr(letter) for letter in range(ord("b"), ord("z") + 1))
+    yield from (f"{base}-{n}" for n in itertools.count(27))
 
 
 def page_url(paper: Paper, settings: SiteSettings) -> str:

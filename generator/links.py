@@ -9,14 +9,17 @@ from html import escape
 _REST = r"[^\s<>\"'{}|\\^`\[\]]"
 _URL = re.compile(
     r"(?:https?://|www\.|\b(?:github\.com|huggingface\.co|gitlab\.com|arxiv\.org|gitee\.com)/)" + _REST + "+"
-    r"|(?<![\w@.-])[a-z0-9-]+\.github\.io\b(?:/" + _REST + "*)?", re.IGNORECASE)
+    r"|(?<![\w@./-])(?-i:[A-Za-z0-9-]+)\.github\.io(?![\w-])(?:/" + _REST + "*)?", re.IGNORECASE)
 _TRAILING = ".,;:!?*"
 
 
 def _trim(url: str) -> str:
-    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
-        url = url[:-1]
-    return url
+    opened, closed = url.count("("), url.count(")")  # counted once: a URL may end in many ")"
+    end = len(url)
+    while end and (url[end - 1] in _TRAILING or (url[end - 1] == ")" and opened < closed)):
+        closed -= url[end - 1] == ")"
+        end -= 1
+    return url[:end]
 
 
 def _href(text: str) -> str:

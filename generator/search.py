@@ -58,7 +58,7 @@ class SearchIndexReport:
 def record(paper: Paper, tag_names: dict[str, str]) -> str:
     """The HTML Pagefind indexes for one paper; every text is escaped, so it stays text."""
     date = paper.dates[0].isoformat()  # first featured: a paper featured again keeps its record and its shard
-    words = len(paper.abstract.split())
+    words = len(_words(paper.abstract).split())  # as Pagefind splits it: the excerpt ends there
     tags = " · ".join(f'<span data-pagefind-filter="tag">{escape(tag_names[t])}</span>' for t in paper.tags)
     year = f'<span data-pagefind-filter="year:{paper.dates[0].year}"></span>'  # first featured, like the date
     arxiv = paper.meta.arxiv_id
@@ -75,8 +75,9 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
 
 def _words(text: str) -> str:
     # A LaTeX non-breaking space (abstracts keep them as written: "Adapters~(LoRA)") separates words:
-    # Pagefind would index "adapterslora" and never find LoRA.
-    return text.replace("~", " ")
+    # Pagefind would index "adapterslora" and never find LoRA. A thin space after it splits the words
+    # and keeps the tilde on screen ("10~20X" is not "10 20X").
+    return text.replace("~", "~\u2009")
 
 
 def shards(archive: Archive, limit: int = SHARD_PAPERS) -> list[list[Paper]]:

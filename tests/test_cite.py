@@ -39,7 +39,10 @@ def test_a_fetched_paper_is_cited_with_authors_and_its_arxiv_eprint():
 def test_without_a_published_date_the_year_is_the_arxiv_ids():
     paper = replace(SEED, meta=SourceMeta(arxiv_id="2307.08691"))
     assert cite.year(paper) == 2023 and cite.base_key(paper) == "flashattention2faster2023"
-    assert cite.year(replace(SEED, meta=SourceMeta(arxiv_id="hep-th/9901001"))) is None
+    assert cite.year(replace(SEED, meta=SourceMeta(arxiv_id="2307.08691v2"))) == 2023
+    assert cite.year(replace(SEED, meta=SourceMeta(arxiv_id="hep-th/9901001"))) == 1999
+    assert cite.year(replace(SEED, meta=SourceMeta(arxiv_id="math.AG/0601001v3"))) == 2006
+    assert cite.year(replace(SEED, meta=SourceMeta(arxiv_id="not-an-id"))) is None
 
 
 @pytest.mark.parametrize("text, escaped", [
@@ -78,6 +81,15 @@ def test_keys_are_unique_and_a_later_paper_never_changes_an_earlier_key():
     assert cite.keys(papers) == {"a": "efficienttransformers", "b": "efficienttransformersb", "c": "efficienttransformersc"}
     assert cite.keys(papers + [featured("d", 14)])["d"] == "efficienttransformersd"
     assert cite.keys(papers + [featured("d", 14)]).items() >= cite.keys(papers).items()
+
+
+def test_a_letter_never_gives_a_key_another_paper_has():
+    model = [replace(SEED, slug=slug, title=title, dates=(dt.date(2025, 3, day),))
+             for slug, title, day in (("a", "Model", 1), ("b", "Model", 2), ("c", "ModelB", 3))]
+    assert cite.keys(model) == {"a": "model", "b": "modelb", "c": "modelbb"}
+    many = [replace(SEED, slug=f"p{n:02}", title="Same", dates=(dt.date(2025, 3, 1),)) for n in range(30)]
+    found = cite.keys(many)
+    assert len(set(found.values())) == 30 and found["p26"] == "same-27" and found["p29"] == "same-30"
 
 
 def test_every_built_paper_page_has_a_cite_block(seed_site):

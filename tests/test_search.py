@@ -193,7 +193,7 @@ def imported_server(tmp_path_factory):
 
 
 @pytest.mark.parametrize("query", ["2407.21783", "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783v2",
-                                   "arxiv.org/pdf/2407.21783.pdf"])
+                                   "arxiv.org/pdf/2407.21783.pdf", "https://huggingface.co/papers/2407.21783"])
 def test_an_arxiv_id_as_shown_or_linked_finds_its_paper_first(page, imported_server, query):
     page.goto(imported_server.url)
     assert search_for(page, query) == ["The Llama 3 Herd of Models"]
@@ -220,6 +220,10 @@ def test_tabbing_out_of_the_search_closes_it(page, seed_server):
     page.locator(".pda-search__sort").focus()
     page.keyboard.press("Escape")  # from a filter, not only from the box
     assert not page.locator("#__search").is_checked()
+    assert page.evaluate("document.activeElement === document.body")  # the hidden filter lets go
+    page.keyboard.press("ArrowDown")  # so keys reach the page, not the sort
+    assert page.locator(".pda-search__sort").input_value() == ""
+    assert page.evaluate("sessionStorage.getItem('pda-search')") is None
     page.locator(".pda-search .md-search__input").focus()
     assert page.locator("#__search").is_checked()
     page.keyboard.press("Shift+Tab")  # back to the header, out of the dialog
@@ -364,6 +368,12 @@ def test_a_title_match_ranks_above_abstract_only_matches(page, index_server):
 
 def test_an_arxiv_id_finds_its_paper_first(page, index_server):
     assert index_search(page, index_server, "2407.21783")[0] == "/papers/has-the-id/"
+
+
+def test_a_records_word_count_is_of_the_abstract_as_indexed():
+    text = search.record(paper("x", "T", "We model 10~20X faster ~ adapters~(LoRA) for it."), {})
+    assert 'data-pagefind-meta="words:10"' in text  # We model 10~ 20X faster ~ adapters~ (LoRA) for it.
+    assert "10~\u200920X" in text  # the tilde stays on screen
 
 
 def test_a_latex_non_breaking_space_separates_words(page, index_server):

@@ -89,7 +89,8 @@
     forget();
     toggle.checked = false;
     input.setAttribute("aria-expanded", "false");
-    input.blur();
+    // Whatever had focus in the dialog (the box, a filter) lets go of it: keys go to the page again.
+    if (root.contains(document.activeElement)) document.activeElement.blur();
   }
 
   function schedule() {
@@ -98,9 +99,9 @@
   }
 
   // An arXiv id as the site shows it (arXiv:2407.21783) or as a link (https://arxiv.org/abs/2407.21783v2,
-  // .../pdf/2407.21783.pdf) is the bare id, which is what the index holds: Pagefind would take the
+  // .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is the bare id, which is what the index holds: Pagefind would take the
   // whole token for one unknown word and answer with papers that merely share its prefix.
-  const ARXIV = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
+  const ARXIV = /^(?:(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
   function significant(query) {
     const words = query.split(/\s+/).map((word) => word.replace(ARXIV, "$1"));
@@ -109,6 +110,7 @@
   }
 
   async function run() {
+    if (!toggle.checked) return; // closed meanwhile: nothing to show, nothing to remember
     const query = input.value.trim();
     const mine = ++generation;
     if (!query) {
@@ -170,8 +172,10 @@
     input.value = String(state.query);
     open();
     await load().catch(() => null); // the filters' options come with it
+    if (!toggle.checked) return; // closed while it loaded
     [[tagSelect, state.tag], [yearSelect, state.year], [sortSelect, state.sort]].forEach(([select, value]) => {
       select.value = String(value || "");
+      if (select.selectedIndex < 0) select.value = ""; // a tag gone since: all tags
     });
     input.focus(); // arrows go on through the results
     run();
