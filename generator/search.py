@@ -68,7 +68,8 @@ def record(paper: Paper, tag_names: dict[str, str]) -> str:
         f"<p>{escape(_words(paper.abstract))}</p>",
         f'<h1 data-pagefind-meta="title" data-pagefind-weight="{TITLE_WEIGHT}">{escape(_words(paper.title))}</h1>',
         f'<p data-pagefind-weight="{ARXIV_WEIGHT}" data-pagefind-meta="arxiv">{escape(arxiv)}</p>' if arxiv else "",
-        f'<p data-pagefind-weight="{TAG_WEIGHT}" data-pagefind-meta="tags">{tags}</p>' if tags else "",
+        # Shown in a result from its filters: no metadata copy of the names in every fragment
+        f'<p data-pagefind-weight="{TAG_WEIGHT}">{tags}</p>' if tags else "",
         f'<p data-pagefind-meta="authors">{escape(", ".join(paper.meta.authors[:AUTHORS]))}</p>' if paper.meta.authors else "",
         year, "</body></html>\n"])
 

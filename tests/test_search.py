@@ -63,6 +63,16 @@ def result_count(page) -> int:
     return int(page.locator(".pda-search .md-search-result__meta").inner_text().split()[0])
 
 
+def test_a_results_tags_are_the_papers_in_its_order(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, SHADOWKV)  # its four tags are not in alphabetical order
+    about = page.locator(".pda-search .pda-search-result__about").first.inner_text()
+    page.locator(".pda-search .md-search-result__item a").first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    tags = page.locator(".pda-tags a").all_inner_texts()
+    assert len(tags) == 4 and tags != sorted(tags) and about.endswith(" · ".join(tags))
+
+
 def test_a_tag_filter_narrows_the_results(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "attention")

@@ -270,7 +270,8 @@
     highlighted(title, data.meta.title || data.url, terms);
     const about = document.createElement("p");
     about.className = "pda-search-result__about";
-    about.textContent = [data.meta.date, data.meta.arxiv && `arXiv:${data.meta.arxiv}`, data.meta.tags]
+    const tags = ((data.filters && data.filters.tag) || []).join(" · "); // the record's filter spans, in order
+    about.textContent = [data.meta.date, data.meta.arxiv && `arXiv:${data.meta.arxiv}`, tags]
       .filter(Boolean).join(" · ");
     article.append(icon, title, excerpt(data), ...authors(data.meta.authors, terms), about);
     link.append(article);
