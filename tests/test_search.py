@@ -169,6 +169,25 @@ def test_keyboard_selects_results_and_slash_focuses_the_box(page, seed_server):
     assert page.errors == []
 
 
+def test_arrow_up_from_the_first_result_goes_back_to_the_box(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "attention")
+    chosen = page.locator(".pda-search [aria-selected=true]")
+    page.keyboard.press("ArrowUp")  # nothing chosen yet: nothing to go up to
+    assert chosen.count() == 0
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert chosen.count() == 0
+    assert page.locator(".pda-search .md-search__input").get_attribute("aria-activedescendant") is None
+    for _ in range(11):  # one past the 10 results shown first: the last stays chosen, never the first
+        page.keyboard.press("ArrowDown")
+    assert chosen.get_attribute("id") == "pda-search-result-9"
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').children.length > 10")
+    page.keyboard.press("ArrowDown")  # and goes on into those loaded below it
+    assert chosen.get_attribute("id") == "pda-search-result-10"
+    assert page.errors == []
+
+
 def test_clicking_a_result_opens_the_paper(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "FlashAttention")

@@ -297,7 +297,12 @@
     const items = list.children;
     if (!items.length) return;
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
-    active = (index + items.length) % items.length;
+    if (index < 0) { // up from the first result: back to the box, nothing chosen
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    active = Math.min(index, items.length - 1); // the last stays chosen while more results load below
     items[active].setAttribute("aria-selected", "true");
     items[active].scrollIntoView({ block: "nearest" });
     input.setAttribute("aria-activedescendant", items[active].id);
