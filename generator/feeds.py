@@ -60,7 +60,8 @@ def day_entry(feed: ET.Element, day: Day, papers: dict[str, Paper], base: str) -
     entry = _add(feed, "entry")
     url = f"{base}dates/{day.date.isoformat()}/"
     _add(entry, "id", url)
-    _add(entry, "title", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}: {quantity(len(day.slugs), 'paper')}")
+    papers_count = quantity(len(day.slugs), "paper")
+    _add(entry, "title", f"Papers of {day.date:%B} {day.date.day}, {day.date.year}: {papers_count}")
     _add(entry, "updated", _timestamp(day.date))
     _add(entry, "link", rel="alternate", type="text/html", href=url)
     items = "".join(f'<li><a href="{base}{papers[s].url}">{escape(papers[s].title)}</a></li>' for s in day.slugs)

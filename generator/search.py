@@ -5,9 +5,10 @@ query's words and the fragments of the results shown, never an index of the whol
 
 Each paper becomes a small HTML record that Pagefind indexes: the abstract first (so the browser
 can tell where it ends and build the excerpt from it alone), then the title, weighted far above
-the abstract, the arXiv id, the tag names and the authors (the first 30). The indexer process (indexer.py) writes the records
-to a temporary folder and runs the Pagefind binary on them: Pagefind's Python client answers about
-ten requests a second, so one `add_custom_record` per paper would take over an hour at 50,000 papers.
+the abstract, the arXiv id, the tag names and the authors (the first 30). The indexer process
+(indexer.py) writes the records to a temporary folder and runs the Pagefind binary on them:
+Pagefind's Python client answers about ten requests a second, so one `add_custom_record` per paper
+would take over an hour at 50,000 papers.
 
 The index is split into shards of consecutive digest dates, each a Pagefind index of its own under
 pagefind/shards/N/, which the browser merges (Pagefind's mergeIndex: one WebAssembly module, each
@@ -44,8 +45,6 @@ AUTHORS = 30  # searchable by name; a paper of hundreds of authors would weigh o
 
 
 @dataclass(frozen=True)
-
-
 class SearchIndexReport:
     papers: int
     files: int  # files written under <site>/pagefind

@@ -7,6 +7,7 @@
   const root = document.querySelector("[data-pda-search]");
   const toggle = document.getElementById("__search");
   if (!root || !toggle) return;
+  const PROMPT = "Type to search titles, abstracts, tags, authors and arXiv ids";
   build(root);
   const input = root.querySelector(".md-search__input");
   const list = root.querySelector(".md-search-result__list");
@@ -99,8 +100,9 @@
   }
 
   // An arXiv id as the site shows it (arXiv:2407.21783) or as a link (https://arxiv.org/abs/2407.21783v2,
-  // .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is the bare id, which is what the index holds: Pagefind would take the
-  // whole token for one unknown word and answer with papers that merely share its prefix.
+  // .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is the bare id, which is what the index
+  // holds: Pagefind would take the whole token for one unknown word and answer with papers that merely
+  // share its prefix.
   const ARXIV = /^(?:(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
   function significant(query) {
@@ -118,7 +120,7 @@
       results = [];
       list.replaceChildren();
       facets.hidden = true;
-      status.textContent = "Type to search titles, abstracts, tags, authors and arXiv ids";
+      status.textContent = PROMPT;
       return;
     }
     const filters = {};
@@ -150,8 +152,9 @@
     const n = results.length;
     status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
     // What the list shows, for the benchmark and the tests to wait on.
-    Object.assign(list.dataset, { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
-    remember({ page: location.pathname, query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+    const shown = { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value };
+    Object.assign(list.dataset, shown);
+    remember({ page: location.pathname, ...shown });
   }
 
   // Back from a result, the search is as it was left, so the next result is one click away. Kept
@@ -314,8 +317,8 @@
   root.addEventListener("focusout", (event) => {
     if (toggle.checked && event.relatedTarget && !root.contains(event.relatedTarget)) close();
   });
-  // Escape closes it from the filters too, not only from the box.
-  root.querySelector(".md-search__output").addEventListener("keydown", (event) => {
+  // Escape closes it from anywhere in it: the box or a filter.
+  root.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
       close();
@@ -332,9 +335,6 @@
       // Ctrl/Cmd+Enter opens it in a new tab, as Ctrl/Cmd+click on a link does.
       if (chosen && (event.ctrlKey || event.metaKey)) window.open(chosen.querySelector("a").href, "_blank", "noopener");
       else if (chosen) chosen.querySelector("a").click();
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      close();
     }
   });
   root.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
@@ -389,7 +389,7 @@
 <select class="pda-search__year" aria-label="Filter by year first featured"><option value="">All years</option></select>
 <select class="pda-search__sort" aria-label="Sort results"><option value="">Most relevant</option><option value="date">Newest first</option></select>
 </div>
-<div class="md-search-result__meta" aria-live="polite">Type to search titles, abstracts, tags, authors and arXiv ids</div>
+<div class="md-search-result__meta" aria-live="polite">${PROMPT}</div>
 <ol class="md-search-result__list" id="pda-search-results" role="listbox" aria-label="Results"></ol>
 </div></div></div></div>`;
   }
