@@ -179,12 +179,17 @@ def test_arrow_up_from_the_first_result_goes_back_to_the_box(page, seed_server):
     page.keyboard.press("ArrowUp")
     assert chosen.count() == 0
     assert page.locator(".pda-search .md-search__input").get_attribute("aria-activedescendant") is None
-    for _ in range(11):  # one past the 10 results shown first: the last stays chosen, never the first
+    for _ in range(10):  # to the last of the 10 results shown first, which loads more below it
         page.keyboard.press("ArrowDown")
     assert chosen.get_attribute("id") == "pda-search-result-9"
     page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').children.length > 10")
     page.keyboard.press("ArrowDown")  # and goes on into those loaded below it
     assert chosen.get_attribute("id") == "pda-search-result-10"
+    page.locator(".pda-search .md-search__input").fill("")
+    shown = len(search_for(page, "FlashAttention"))  # fewer than 10: nothing more to load
+    for _ in range(shown + 1):  # one past the last: it stays chosen, never wraps to the first
+        page.keyboard.press("ArrowDown")
+    assert 1 < shown < 10 and chosen.get_attribute("id") == f"pda-search-result-{shown - 1}"
     assert page.errors == []
 
 
