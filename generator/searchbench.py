@@ -4,7 +4,7 @@ Three sites, the same queries, each typed character by character into the header
 home page in a fresh browser (empty cache), served from 127.0.0.1 with gzip for text files as
 GitHub Pages does:
   old   the seed archive with mkdocs-material's built-in search (MkDocs' search plugin);
-  seed  the seed archive with this site's search (Pagefind);
+  seed  the seed archive with this site's search (searchindex.py);
   N     the seed site's pages with a search index of N synthetic papers (synthetic.py): the cost of
         a search depends on the index, not on how many HTML pages the site has.
 Bytes are every response's transferred size (Chromium's encodedDataLength, headers included) from
@@ -39,7 +39,7 @@ COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, text ones gzipped on request like GitHub Pages; Pagefind's files are gzip already."""
+    """Static files, text ones gzipped on request like GitHub Pages; the index's files are gzip already."""
 
     def log_message(self, *args) -> None:
         pass
@@ -151,7 +151,7 @@ def run(source: Project, papers: int, queries=QUERIES) -> dict:
         many, _ = synthetic.synthetic_project(source, work / "many", papers)
         archive = content.load(many).archive
         site = work / "many-site"
-        shutil.copytree(seed.site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
+        shutil.copytree(seed.site_dir, site, ignore=shutil.ignore_patterns(search.OUTPUT))
         index = search.write_index(archive, site)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
@@ -159,7 +159,7 @@ def run(source: Project, papers: int, queries=QUERIES) -> dict:
                 "old": {"papers": 262, "index_bytes": (old / "search" / "search_index.json").stat().st_size,
                         **summary(measure(browser, old, queries, THEIRS_SHOWN, preloaded=True))},
                 "seed": {"papers": 262, "index_seconds": report.search_seconds,
-                         "index_bytes": folder_bytes(seed.site_dir / "pagefind"),
+                         "index_bytes": folder_bytes(seed.site_dir / search.OUTPUT),
                          **summary(measure(browser, seed.site_dir, queries, OURS_SHOWN))},
                 "many": {"papers": len(archive.papers), "index_seconds": index.seconds, "index_bytes": index.bytes,
                          "index_files": index.files, **summary(measure(browser, site, queries, OURS_SHOWN))},
@@ -169,7 +169,7 @@ def run(source: Project, papers: int, queries=QUERIES) -> dict:
 
 
 def table(result: dict) -> str:
-    rows = [("", "built-in search (seed)", "Pagefind (seed)", f"Pagefind ({result['many']['papers']:,} papers)")]
+    rows = [("", "built-in search (seed)", "this search (seed)", f"this search ({result['many']['papers']:,} papers)")]
     sites = [result["old"], result["seed"], result["many"]]
     kb = lambda n: f"{n / 1000:,.0f} KB"  # noqa: E731
     rows.append(("index on disk", *(kb(s["index_bytes"]) for s in sites)))

@@ -13,7 +13,7 @@ def tree(folder: Path) -> dict[str, str]:
 def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     for relative, text in {"index.html": "home", "papers/a/index.html": "a", "papers/gone/index.html": "gone",
-                           "pagefind/shards/0/x.pf_meta": "meta0", "sitemap.xml": "old map"}.items():
+                           "search/terms/0.pda": "bucket0", "sitemap.xml": "old map"}.items():
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_text(text)
     return site
@@ -29,11 +29,11 @@ def test_undo_puts_back_every_file_and_folder_set_aside_or_replaced(tmp_path):
     (site / "papers/new").mkdir()
     (site / "papers/new/index.html").write_text("new")
     update.set_aside("papers/a/index.html")  # twice: the original set aside first is kept
-    new_shard = tmp_path / "new-shard"
-    new_shard.mkdir()
-    (new_shard / "y.pf_meta").write_text("meta0, rebuilt")
-    update.replace("pagefind/shards/0", new_shard)
-    assert tree(site)["pagefind/shards/0/y.pf_meta"] == "meta0, rebuilt"
+    new_buckets = tmp_path / "new-buckets"
+    new_buckets.mkdir()
+    (new_buckets / "1.pda").write_text("bucket0, rebuilt")
+    update.replace("search/terms", new_buckets)
+    assert tree(site)["search/terms/1.pda"] == "bucket0, rebuilt"
     (site / "sitemap-2.xml.gz").write_text("a sitemap file the archive had not needed before")
     update.track("sitemap-2.xml.gz")
 
@@ -58,7 +58,7 @@ def test_done_keeps_the_changes_and_drops_emptied_page_folders(tmp_path):
 
     update.done()
 
-    assert tree(site) == {"index.html": "home", "pagefind/shards/0/x.pf_meta": "meta0",
+    assert tree(site) == {"index.html": "home", "search/terms/0.pda": "bucket0",
                           "papers/a/index.html": "a, rebuilt", "sitemap.xml": "old map"}
     assert not (site / "papers/gone").exists() and not (tmp_path / "undo").exists()
     assert not (site / "tags").exists()

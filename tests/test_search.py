@@ -1,22 +1,20 @@
-"""Search: the Pagefind index's ranking, and the header search box driven in headless Chromium."""
+"""Search: the index's ranking read by search-index.js, and the header search box, in headless Chromium."""
 import datetime as dt
-import gzip
-import json
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import SiteServer, project_of_digests
-from generator import indexer, search
+from generator import search, searchindex
 from generator.models import Archive, Paper, SourceMeta, Tag
 from generator.site import build
 from test_hostile import hostile_digest
 
 FLASH = "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
 FLASH2 = "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning"
+ENGINE = Path(__file__).parent.parent / "overrides" / "assets" / "javascripts" / "search-index.js"
 SHADOWKV = "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"
 
 
@@ -68,7 +66,7 @@ def test_a_results_tags_are_the_papers_in_its_order(page, seed_server):
     search_for(page, SHADOWKV)  # its four tags are not in alphabetical order
     about = page.locator(".pda-search .pda-search-result__about").first.inner_text()
     page.locator(".pda-search .md-search-result__item a").first.click()
-    page.wait_for_url(re.compile(r"/papers/"))
+    page.wait_for_url(re.compile(r"papers/"))
     tags = page.locator(".pda-tags a").all_inner_texts()
     assert len(tags) == 4 and tags != sorted(tags) and about.endswith(" · ".join(tags))
 
@@ -99,7 +97,7 @@ def test_back_from_a_result_the_search_is_as_it_was(page, seed_server):
     page.goto(seed_server.url)
     titles = search_for(page, "attention", tag="Hardware and Kernels")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/papers/"))
+    page.wait_for_url(re.compile(r"papers/"))
     page.go_back()
     page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.tag")
     assert page.locator(".pda-search .md-search__input").input_value() == "attention"
@@ -115,11 +113,11 @@ def test_back_to_a_page_the_search_was_not_made_on_opens_no_search(page, seed_se
     page.goto(seed_server.url)
     search_for(page, "FlashAttention")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/papers/"))
+    page.wait_for_url(re.compile(r"papers/"))
     page.locator(".pda-tags a").first.click()
     page.wait_for_url(re.compile(r"/tags/"))
     page.go_back()  # to the paper page, where nobody searched
-    page.wait_for_url(re.compile(r"/papers/"))
+    page.wait_for_url(re.compile(r"papers/"))
     page.wait_for_load_state("load")
     assert not page.locator("#__search").is_checked()
     assert page.locator(".pda-search .md-search__input").input_value() == ""
@@ -147,7 +145,7 @@ def test_search_from_a_paper_page_enter_opens_the_first_result(page, seed_server
     page.goto(seed_server.url + "papers/" + "flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/")
     search_for(page, "ShadowKV")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/papers/shadowkv-[a-z0-9-]+/$"))
+    page.wait_for_url(re.compile(r"papers/shadowkv-[a-z0-9-]+/$"))
     assert page.locator("h1").inner_text() == SHADOWKV
     assert page.errors == []
 
@@ -161,7 +159,7 @@ def test_keyboard_selects_results_and_slash_focuses_the_box(page, seed_server):
     page.keyboard.press("ArrowDown")
     assert page.locator("[aria-selected=true] h1").inner_text() == titles[1]
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    page.wait_for_url(re.compile(r"papers/[a-z0-9-]+/$"))
     assert page.locator("h1").inner_text() == titles[1]
     page.keyboard.press("s")
     page.keyboard.press("Escape")
@@ -197,7 +195,7 @@ def test_clicking_a_result_opens_the_paper(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "FlashAttention")
     page.locator(".pda-search .md-search-result__link").first.click()
-    page.wait_for_url(re.compile(r"/papers/flashattention-fast-[a-z0-9-]+/$"))
+    page.wait_for_url(re.compile(r"papers/flashattention-fast-[a-z0-9-]+/$"))
     assert page.errors == []
 
 
@@ -226,7 +224,7 @@ def imported_server(tmp_path_factory):
     server.close()
 
 
-@pytest.mark.parametrize("query", ["2407.21783", "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783v2",
+@pytest.mark.parametrize("query", ["2407.21783", "2407.21783v2", "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783v2",
                                    "arxiv.org/pdf/2407.21783.pdf", "https://huggingface.co/papers/2407.21783"])
 def test_an_arxiv_id_as_shown_or_linked_finds_its_paper_first(page, imported_server, query):
     page.goto(imported_server.url)
@@ -283,80 +281,10 @@ def search_for_again(page, query: str) -> list[str]:
     return search_for(page, query)
 
 
-# The index in shards: what a large archive gets, here with shards of at most 100 papers.
-
-@pytest.fixture(scope="module")
-def sharded(seed_site, tmp_path_factory):
-    from generator.content import load
-    site = tmp_path_factory.mktemp("sharded") / "site"
-    shutil.copytree(seed_site.site_dir, site)
-    archive = load(seed_site).archive
-    report = search.write_index(archive, site, limit=100)
-    server = SiteServer(site)
-    yield archive, site, report, server
-    server.close()
-
-
-def test_shards_hold_whole_dates_and_stay_put_as_dates_are_added():
-    papers = [paper(f"p{n}", f"Paper {n}", FILLER, day=day) for n, day in enumerate([1, 1, 2, 3, 3, 3, 4])]
-    archive = Archive(tuple(papers), (), ())
-    assert [[p.slug for p in group] for group in search.shards(archive, limit=3)] == [
-        ["p0", "p1", "p2"], ["p3", "p4", "p5"], ["p6"]]
-    later = Archive((*papers, paper("p7", "Paper 7", FILLER, day=5)), (), ())
-    assert [len(g) for g in search.shards(later, limit=3)] == [3, 3, 2]
-
-
-def test_the_seed_archive_in_shards_is_searched_as_one(page, sharded):
-    _, site, report, server = sharded
-    assert report.shards == 3 and report.reused == 0
-    assert json.loads((site / "pagefind" / "pda-facets.json").read_text())["shards"] == [
-        "shards/0/", "shards/1/", "shards/2/"]
-    assert not (site / "pagefind" / "shards" / "1" / "pagefind.js").exists()  # one script, one WebAssembly
-    page.goto(server.url)
-    assert search_for(page, "FlashAttention")[0] == FLASH
-    assert SHADOWKV in search_for_again(page, "KV cache")[:5]
-    page.locator(".pda-search__sort").select_option("date")
-    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.sort")
-    dates = [about.split(" · ")[0] for about in page.locator(".pda-search-result__about").all_inner_texts()]
-    assert dates == sorted(dates, reverse=True) and dates[0] == "2025-06-26"
-    assert page.errors == []
-
-
-def test_each_shards_page_list_is_recompressed_smaller(sharded):
-    # The searches above ran on these files: the browser reads libdeflate's gzip like Pagefind's own.
-    _, site, _, _ = sharded
-    lists = sorted((site / "pagefind" / "shards").glob("*/*.pf_meta"))
-    assert len(lists) == 3
-    for page_list in lists:
-        data = gzip.decompress(page_list.read_bytes())
-        assert data.startswith(b"pagefind_dcd")
-        assert page_list.stat().st_size < len(gzip.compress(data, compresslevel=9))
-
-
-def test_unchanged_shards_are_copied_from_the_previous_site(sharded, tmp_path):
-    archive, site, _, _ = sharded
-    again = search.write_index(archive, tmp_path, previous=site, limit=100)
-    assert (again.shards, again.reused) == (3, 3)
-    newest = archive.papers.index(max(archive.papers, key=lambda p: (p.dates[0], p.slug)))
-    edited = replace(archive.papers[newest], title="A Retitled Paper")
-    changed = replace(archive, papers=archive.papers[:newest] + (edited,) + archive.papers[newest + 1:])
-    third = search.write_index(changed, tmp_path / "third", previous=site, limit=100)
-    assert (third.shards, third.reused) == (3, 2)
-    shard = tmp_path / "third" / "pagefind" / "shards" / "2"
-    assert (shard / indexer.STAMP).read_text() != (site / "pagefind" / "shards" / "2" / indexer.STAMP).read_text()
-    # Reused shards' dates come from the previous dates file, the new shard's from its fragments.
-    dates = {name: json.loads((folder / "pagefind" / indexer.DATES).read_text())
-             for name, folder in (("first", site), ("again", tmp_path), ("third", tmp_path / "third"))}
-    assert dates["again"] == dates["first"]
-    fresh = search.write_index(changed, tmp_path / "fresh", limit=100)
-    assert fresh.reused == 0
-    assert dates["third"] == json.loads((tmp_path / "fresh" / "pagefind" / indexer.DATES).read_text())
-
-
 # The index itself: the same records the site's build writes, searched with Pagefind in Chromium.
 
-def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11, authors=()) -> Paper:
-    return Paper(slug, title, abstract, (dt.date(2025, 3, day),), SourceMeta(arxiv_id=arxiv, authors=authors), tuple(tags))
+def paper(slug: str, title: str, abstract: str, tags=(), arxiv=None, day=11, authors=(), year=2025) -> Paper:
+    return Paper(slug, title, abstract, (dt.date(year, 3, day),), SourceMeta(arxiv_id=arxiv, authors=authors), tuple(tags))
 
 
 FILLER = "The method is evaluated on standard benchmarks and compared with strong baselines in detail."
@@ -375,73 +303,87 @@ def index_server(tmp_path_factory):
         paper("latex-space", "Efficient Finetuning", f"We propose adapters~(LoRA) for it. {FILLER}"),
         paper("plain-lora", "Serving Concurrent LoRA Adapters", FILLER),
         paper("with-authors", "High-Resolution Image Synthesis", FILLER, authors=("Robin Rombach", "Björn Ommer")),
+        paper("cache-word", "Cache Policies", FILLER),
+        paper("caches-word", "Two Caches", FILLER),
+        paper("caching-word", "Caching Policies", FILLER),
+        paper("splat-word", "Splat Rendering", FILLER),
+        paper("splatting-word", "Splatting Rendering", FILLER),
+        paper("last-year", "An Older Method", FILLER, year=2024),
+        paper("next-day", "A Newer Method", FILLER, day=12),
     ]
     archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
     report = search.write_index(archive, site)
-    assert report.papers == 8 and report.seconds > 0 and report.bytes > 0
+    assert report.papers == len(papers) and report.seconds > 0 and report.bytes > 0
+    shutil.copy2(ENGINE, site)
     (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
     server = SiteServer(site)
     yield server
     server.close()
 
 
-def index_search(page, server, query: str) -> list[str]:
+def index_search(page, server, query: str, **choices) -> list[str]:
+    """The URLs of the papers search-index.js finds for `query` (with `choices`: tag, year, sort)."""
     page.goto(server.url)
-    return page.evaluate("""async query => {
-        const pagefind = await import('./pagefind/shards/0/pagefind.js');
-        await pagefind.options({ noWorker: true });
-        const found = await pagefind.search(query);
-        return Promise.all(found.results.map(async r => (await r.data()).url));
-    }""", query)
+    return page.evaluate("""async ([query, choices]) => {
+        const engine = await import('./search-index.js');
+        const index = await engine.openIndex(new URL('search/', location.href));
+        const found = await index.search(query, choices);
+        return Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
+    }""", [query, choices])
 
 
 def test_a_title_match_ranks_above_abstract_only_matches(page, index_server):
-    assert index_search(page, index_server, "zebrafish") == ["/papers/in-title/", "/papers/abstract-only/"]
+    assert index_search(page, index_server, "zebrafish") == ["papers/in-title/", "papers/abstract-only/"]
 
 
 def test_an_arxiv_id_finds_its_paper_first(page, index_server):
-    assert index_search(page, index_server, "2407.21783")[0] == "/papers/has-the-id/"
-
-
-def test_a_records_word_count_is_of_the_abstract_as_indexed():
-    text = search.record(paper("x", "T", "We model 10~20X faster ~ adapters~(LoRA) for it."), {})
-    assert 'data-pagefind-meta="words:10"' in text  # We model 10~ 20X faster ~ adapters~ (LoRA) for it.
-    assert "10~\u200920X" in text  # the tilde stays on screen
+    assert index_search(page, index_server, "2407.21783")[0] == "papers/has-the-id/"
 
 
 def test_a_latex_non_breaking_space_separates_words(page, index_server):
-    # Pagefind splits "adapters~(lora)" only while "lora" is no word of its own elsewhere in the index
-    assert sorted(index_search(page, index_server, "LoRA")) == ["/papers/latex-space/", "/papers/plain-lora/"]
+    assert sorted(index_search(page, index_server, "LoRA")) == ["papers/latex-space/", "papers/plain-lora/"]
 
 
 def test_authors_are_searchable(page, index_server):
-    assert index_search(page, index_server, "Rombach") == ["/papers/with-authors/"]
-    assert index_search(page, index_server, "Björn Ommer") == ["/papers/with-authors/"]
+    assert index_search(page, index_server, "Rombach") == ["papers/with-authors/"]
+    assert index_search(page, index_server, "Björn Ommer") == ["papers/with-authors/"]
 
 
 def test_tag_names_are_searchable(page, index_server):
-    assert index_search(page, index_server, "robotics") == ["/papers/tagged/"]
+    assert index_search(page, index_server, "robotics") == ["papers/tagged/"]
     assert page.errors == []
 
 
-def test_a_paper_featured_again_keeps_its_shard(sharded, tmp_path):
-    archive, site, _, _ = sharded
-    oldest = min(archive.papers, key=lambda p: (p.dates[0], p.slug))
-    again = replace(oldest, dates=(*oldest.dates, dt.date(2026, 1, 5)))  # a new year, too
-    papers = tuple(again if p is oldest else p for p in archive.papers)
-    report = search.write_index(replace(archive, papers=papers), tmp_path, previous=site, limit=100)
-    assert (report.shards, report.reused) == (3, 3)
+def test_a_word_finds_its_plural_and_longer_words_it_begins_below_itself(page, index_server):
+    assert index_search(page, index_server, "caches") == ["papers/cache-word/", "papers/caches-word/"]
+    assert index_search(page, index_server, "cach") == ["papers/cache-word/", "papers/caches-word/",
+                                                        "papers/caching-word/"]
+    assert index_search(page, index_server, "splat") == ["papers/splat-word/", "papers/splatting-word/"]
 
 
-def test_search_works_without_the_facets_file(page, seed_site, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(seed_site.site_dir, site)
-    (site / "pagefind" / search.FACETS).unlink()
-    server = SiteServer(site)
-    try:
-        page.goto(server.url)
-        assert search_for(page, "FlashAttention")[0] == FLASH
-    finally:
-        server.close()
-    assert [e for e in page.errors if "status of 404" not in e] == []  # only the missing file itself
+def test_every_word_must_match(page, index_server):
+    assert index_search(page, index_server, "zebrafish tracking") == ["papers/in-title/"]
+    assert index_search(page, index_server, "zebrafish nowhere") == []
+    assert index_search(page, index_server, "the of and") == []  # stop words alone: nothing to look up
+
+
+def test_filters_by_tag_and_by_year_and_sorts_newest_first(page, index_server):
+    assert index_search(page, index_server, "method", tag="Robotics and Autonomous Systems") == ["papers/tagged/"]
+    assert index_search(page, index_server, "method", year="2024") == ["papers/last-year/"]
+    newest = index_search(page, index_server, "method", sort="date")
+    assert newest[0] == "papers/next-day/" and newest[-1] == "papers/last-year/"
+
+
+def test_the_browser_splits_words_as_the_index_does(page, index_server):
+    texts = ["FlashAttention-2: 3.5x Faster", "arXiv:2407.21783v2", "Adapters~(LoRA) for LLMs", "Queries and caches",
+             "Ｆｕｌｌ-width ＬＬＭ", "Straße, naïve, Ångström", "中文 模型 and 日本語", "x²+y² ½ Ⅻ", "İstanbul ǅemal",
+             "<img src=x onerror=alert(1)>", "snake_case and dots... 1.2.3", "𝐁𝐨𝐥𝐝 math letters", "glasses bias class"]
+    page.goto(index_server.url)
+    split = page.evaluate("""async texts => {
+        const engine = await import('./search-index.js');
+        return texts.map(engine.words);
+    }""", texts)
+    assert split == [searchindex.words(text) for text in texts]
+
+

@@ -1,7 +1,8 @@
-// The header search box (partials/search.html) over the site's Pagefind index in pagefind/shards/.
-// Pagefind is loaded from the site itself on first use; it then fetches only the index chunks of
-// the words typed and the fragments of the results shown. Text from the index (titles, abstracts,
-// tag names) is only ever inserted as text nodes, never as HTML.
+// The header search box (partials/search.html) over the site's search index in search/ (written by
+// generator/searchindex.py, read by search-index.js, loaded from the site itself on first use): a
+// search fetches only the index buckets of the words typed and the papers of the results shown.
+// Text from the index (titles, abstracts, tag names, authors) is only ever inserted as text nodes,
+// never as HTML.
 (() => {
   "use strict";
   const root = document.querySelector("[data-pda-search]");
@@ -17,41 +18,27 @@
   const tagSelect = root.querySelector(".pda-search__tag");
   const yearSelect = root.querySelector(".pda-search__year");
   const sortSelect = root.querySelector(".pda-search__sort");
-  const bundle = new URL(root.dataset.pdaSearch, location.href); // .../pagefind/, under any base path
+  const bundle = new URL(root.dataset.pdaSearch, location.href); // .../search/, under any base path
+  const siteRoot = new URL("..", bundle); // result URLs are relative to it
+  const ENGINE = new URL("search-index.js", document.currentScript.src).href; // beside this script
   const PAGE = 10; // results rendered at a time: each needs its fragment fetched
   const EXCERPT_WORDS = 32;
   const DEBOUNCE_MS = 120;
-  // Words in almost every abstract: each would load a large index chunk and narrow nothing
-  // (at 50,000 papers "of" alone is half a megabyte), so they are left out of the query.
-  const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of",
-    "on", "or", "the", "to", "via", "with"]);
 
-  let engine = null; // Promise of the Pagefind module, once loaded
-  let dateRanks = null; // Promise of Map(result id -> rank by date first featured, newest first)
-  let results = []; // the current query's results, in display order
+  let engine = null; // Promise of { index, words } once search-index.js is loaded
+  let results = []; // the current query's paper numbers, in display order
+  let matched = new Set(); // the indexed words the current query matched, marked in its results
   let rendered = 0;
   let active = -1;
   let generation = 0; // bumped by each search, so a slow answer to an old query is dropped
   let timer = 0;
 
-  const fetchJson = (name) => fetch(new URL(name, bundle)).then((r) => r.ok ? r.json() : Promise.reject(new Error(`${name}: ${r.status}`)));
-
   function load() {
     if (!engine) {
-      // The index is in shards (generator/search.py): the first brings Pagefind's script and
-      // WebAssembly, the others are merged into it; pda-facets.json lists them.
-      // Without the facets file, search still works over the primary shard, without filters.
-      const facetsLoaded = fetchJson("pda-facets.json").then((data) => (fillFacets(data), data), () => ({}));
-      const primary = import(new URL("shards/0/pagefind.js", bundle).href);
-      engine = Promise.all([primary, facetsLoaded]).then(async ([pagefind, data]) => {
-        // Result URLs are site-relative ("/papers/x/"): prefix them with the site's own base path.
-        // termSimilarity: a word matched exactly ranks far above longer words it is a prefix of, so
-        // "FlashAttention" finds FlashAttention before FlashAttention2.
-        const options = { baseUrl: new URL("..", bundle).pathname, ranking: { termSimilarity: 10 } };
-        await pagefind.options({ ...options, noWorker: true });
-        await pagefind.init();
-        await Promise.all((data.shards || []).slice(1).map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, options)));
-        return pagefind;
+      engine = import(ENGINE).then(async (module) => {
+        const index = await module.openIndex(bundle);
+        fillFacets(index.facets());
+        return { index, words: module.words };
       });
       engine.catch(() => { engine = null; }); // a failed load is tried again on the next search
     }
@@ -67,17 +54,6 @@
     };
     data.tags.forEach((tag) => add(tagSelect, tag));
     data.years.forEach((year) => add(yearSelect, year));
-  }
-
-  function ranksByDate() {
-    if (!dateRanks) {
-      dateRanks = fetchJson("pda-dates.json").then((byDate) => {
-        const ranks = new Map();
-        Object.values(byDate).forEach((ids, rank) => ids.forEach((id) => ranks.set(id, rank)));
-        return ranks;
-      });
-    }
-    return dateRanks;
   }
 
   function open() {
@@ -99,17 +75,12 @@
     timer = setTimeout(run, DEBOUNCE_MS);
   }
 
-  // An arXiv id as the site shows it (arXiv:2407.21783) or as a link (https://arxiv.org/abs/2407.21783v2,
-  // .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is the bare id, which is what the index
-  // holds: Pagefind would take the whole token for one unknown word and answer with papers that merely
-  // share its prefix.
-  const ARXIV = /^(?:(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
+  // An arXiv id as the site shows it (arXiv:2407.21783), versioned (2407.21783v2) or as a link
+  // (https://arxiv.org/abs/2407.21783v2, .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is
+  // the bare id, which is what the index holds: "arxiv", "v2" or "huggingface" are words the paper lacks.
+  const ARXIV = /^(?:(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
-  function significant(query) {
-    const words = query.split(/\s+/).map((word) => word.replace(ARXIV, "$1"));
-    const kept = words.filter((word) => !STOP_WORDS.has(word.toLowerCase()));
-    return (kept.length ? kept : words).join(" ");
-  }
+  const significant = (query) => query.split(/\s+/).map((word) => word.replace(ARXIV, "$1")).join(" ");
 
   async function run() {
     if (!toggle.checked) return; // closed meanwhile: nothing to show, nothing to remember
@@ -123,28 +94,21 @@
       status.textContent = PROMPT;
       return;
     }
-    const filters = {};
-    if (tagSelect.value) filters.tag = [tagSelect.value];
-    if (yearSelect.value) filters.year = [yearSelect.value];
     let found;
     try {
-      const pagefind = await load();
-      found = (await pagefind.search(significant(query), { filters })).results;
+      const { index } = await load();
+      found = await index.search(significant(query), { tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
     } catch (error) {
       if (mine === generation) status.textContent = "Search is unavailable right now: try again in a moment";
       return;
     }
-    if (sortSelect.value === "date") {
-      const ranks = await ranksByDate();
-      // Array sort is stable: papers of the same date stay in order of relevance.
-      found = [...found].sort((a, b) => (ranks.get(a.id) ?? Infinity) - (ranks.get(b.id) ?? Infinity));
-    }
     if (mine !== generation) return;
-    results = found;
+    results = found.numbers;
+    matched = found.terms;
     rendered = 0;
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    const items = await renderable(mine, query);
+    const items = await renderable(mine);
     if (!items) return;
     list.replaceChildren(...items);
     scroller.scrollTop = 0;
@@ -185,30 +149,27 @@
   }
 
   // The next PAGE results as list items, or null when a newer search has started meanwhile.
-  async function renderable(mine, query) {
+  async function renderable(mine) {
     const batch = results.slice(rendered, rendered + PAGE);
-    const data = await Promise.all(batch.map((r) => r.data()));
+    const { index, words } = await load();
+    const papers = await Promise.all(batch.map((number) => index.paper(number)));
     if (mine !== generation) return null;
-    const terms = words(query);
-    const items = data.map((d, i) => item(d, rendered + i, terms));
+    const marked = (part) => words(part).some((word) => matched.has(word));
+    const items = papers.map((paper, i) => item(paper, rendered + i, marked));
     rendered += items.length;
     return items;
   }
 
   async function more() {
     if (rendered >= results.length) return;
-    const mine = generation;
-    const items = await renderable(mine, input.value.trim());
+    const items = await renderable(generation);
     if (items) list.append(...items);
   }
 
-  const words = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-
-  // Text with the words that start with a query term wrapped in <mark>, as DOM nodes.
-  function highlighted(parent, text, terms) {
+  // Text as DOM nodes, its words that the query matched (`marked`) wrapped in <mark>.
+  function highlighted(parent, text, marked) {
     for (const part of text.split(/(\s+)/)) {
-      const hit = part.trim() && words(part).some((w) => terms.some((t) => w.startsWith(t)));
-      if (hit) {
+      if (part.trim() && marked(part)) {
         const mark = document.createElement("mark");
         mark.textContent = part;
         parent.append(mark);
@@ -218,44 +179,27 @@
     }
   }
 
-  // The densest window of matches within the abstract (the record's first `words` words), with
-  // Pagefind's matched word positions marked.
-  function excerpt(data) {
-    const p = document.createElement("p");
-    const content = data.content.split(/[\r\n\s]+/g);
-    const length = Math.min(Number(data.meta.words) || content.length, content.length);
-    const shifted = (data.raw_content || "").includes("\u200B"); // positions would not line up
-    const hits = shifted ? [] : data.weighted_locations.filter((l) => l.location < length);
+  // The window of EXCERPT_WORDS words of the abstract holding the most matched words, marked.
+  function excerpt(abstract, marked) {
+    const content = abstract.split(/\s+/).filter(Boolean);
+    const hits = content.flatMap((word, i) => (marked(word) ? [i] : []));
     let start = 0;
-    let best = -1;
+    let best = 0;
     for (const first of hits) {
-      const score = hits.filter((l) => l.location >= first.location - 4 && l.location < first.location - 4 + EXCERPT_WORDS)
-        .reduce((sum, l) => sum + l.balanced_score, 0);
-      if (score > best) [best, start] = [score, Math.max(0, first.location - 4)];
+      const from = Math.max(0, first - 4);
+      const score = hits.filter((i) => i >= from && i < from + EXCERPT_WORDS).length;
+      if (score > best) [best, start] = [score, from];
     }
-    start = Math.max(0, Math.min(start, length - EXCERPT_WORDS));
-    const end = Math.min(length, start + EXCERPT_WORDS);
-    const marked = new Set(hits.map((l) => l.location));
-    const text = (from, to) => content.slice(from, to).join(" ");
+    start = Math.max(0, Math.min(start, content.length - EXCERPT_WORDS));
+    const end = Math.min(content.length, start + EXCERPT_WORDS);
+    const p = document.createElement("p");
     p.append(start > 0 ? "… " : "");
-    for (let i = start; i < end; ) {
-      let j = i;
-      while (j < end && marked.has(j) === marked.has(i)) j += 1;
-      if (marked.has(i)) {
-        const mark = document.createElement("mark");
-        mark.textContent = text(i, j);
-        p.append(mark);
-      } else {
-        p.append(text(i, j));
-      }
-      p.append(j < end ? " " : "");
-      i = j;
-    }
-    p.append(end < length ? " …" : "");
+    highlighted(p, content.slice(start, end).join(" "), marked);
+    p.append(end < content.length ? " …" : "");
     return p;
   }
 
-  function item(data, index, terms) {
+  function item(paper, index, marked) {
     const li = document.createElement("li");
     li.className = "md-search-result__item";
     li.id = `pda-search-result-${index}`;
@@ -263,36 +207,33 @@
     li.setAttribute("aria-selected", "false");
     const link = document.createElement("a");
     link.className = "md-search-result__link";
-    link.href = data.url;
+    link.href = new URL(paper.url, siteRoot).href;
     link.tabIndex = -1;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
     const icon = document.createElement("div");
     icon.className = "md-search-result__icon md-icon";
     const title = document.createElement("h1");
-    highlighted(title, data.meta.title || data.url, terms);
+    highlighted(title, paper.title, marked);
     const about = document.createElement("p");
     about.className = "pda-search-result__about";
-    const tags = ((data.filters && data.filters.tag) || []).join(" · "); // the record's filter spans, in order
-    about.textContent = [data.meta.date, data.meta.arxiv && `arXiv:${data.meta.arxiv}`, tags]
+    about.textContent = [paper.date, paper.arxiv && `arXiv:${paper.arxiv}`, paper.tags.join(" · ")]
       .filter(Boolean).join(" · ");
-    article.append(icon, title, excerpt(data), ...authors(data.meta.authors, terms), about);
+    article.append(icon, title, excerpt(paper.abstract, marked), ...authors(paper.authors, marked), about);
     link.append(article);
     li.append(link);
     return li;
   }
 
   // The first three authors, and a matching one further down the list, with the matches marked.
-  function authors(text, terms) {
-    if (!text) return [];
-    const names = text.split(", ");
-    const matches = (name) => words(name).some((w) => terms.some((t) => w.startsWith(t)));
+  function authors(names, marked) {
+    if (!names.length) return [];
     const shown = names.slice(0, 3);
-    const further = names.slice(3).find(matches);
+    const further = names.slice(3).find(marked);
     const line = further ? `${shown.join(", ")}, …, ${further}` : shown.join(", ") + (names.length > 3 ? " et al." : "");
     const p = document.createElement("p");
     p.className = "pda-search-result__authors";
-    highlighted(p, line, terms);
+    highlighted(p, line, marked);
     return [p];
   }
 

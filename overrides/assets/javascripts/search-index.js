@@ -1,0 +1,211 @@
+// The archive's search index in the browser: reads what generator/searchindex.py writes (its
+// docstring describes the files). Loaded by search.js on first use. A search fetches, once each,
+// the bucket of each word typed (and the small buckets of the longer words it begins), a tag's
+// paper list when filtering by it, and a paper's file when its result is shown.
+// Words are split, lower-cased, stop words dropped and plurals folded exactly as the index's
+// were (searchindex.words): tests/test_search.py compares the two on hostile and non-Latin text.
+
+const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
+  "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"]);
+const TOKEN = /[0-9]+(?:\.[0-9]+)+|[\p{L}\p{N}]+/gu;
+const SCALE = 8; // a stored weight is round(weight * SCALE)
+const LONGER_WORD = 0.5; // "splat" finds "splatting", below papers with the word "splat" itself
+const PREFIX_BYTES = 64000; // the most loaded for the longer words a word begins ("lo" begins thousands)
+const NAME = "="; // begins the term of a title's name (searchindex.name)
+
+export function words(text) {
+  return (text.normalize("NFKC").toLowerCase().match(TOKEN) || [])
+    .filter((token) => !STOP_WORDS.has(token)).map(stem);
+}
+
+// Harman's S-stemmer, as searchindex.stem.
+export function stem(word) {
+  if (!/^\p{L}+$/u.test(word)) return word;
+  const length = [...word].length;
+  const endsWith = (...ends) => ends.some((end) => word.endsWith(end));
+  if (length > 4 && word.endsWith("ies") && !endsWith("eies", "aies")) return `${word.slice(0, -3)}y`;
+  if (length > 3 && word.endsWith("es") && !endsWith("aes", "ees", "oes")) return word.slice(0, -1);
+  if (length > 3 && word.endsWith("s") && !endsWith("us", "ss")) return word.slice(0, -1);
+  return word;
+}
+
+// A file of the index: gzipped as written, unless the host already inflated it on the way.
+async function inflated(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const text = (bytes) => new TextDecoder().decode(bytes);
+
+export async function openIndex(base) {
+  return new Index(base, JSON.parse(text(await inflated(new URL("index.pda", base)))));
+}
+
+class Reader {
+  constructor(bytes) { this.bytes = bytes; this.at = 0; }
+
+  get done() { return this.at >= this.bytes.length; }
+
+  varint() {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = this.bytes[this.at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  }
+}
+
+class Index {
+  constructor(base, manifest) {
+    this.base = base;
+    this.papers = manifest.papers;
+    this.dates = manifest.dates; // [date, number of its first paper], newest first
+    this.tags = manifest.tags; // [name, papers]
+    this.keys = manifest.buckets.map(([key]) => key);
+    this.sizes = manifest.buckets.map(([, size]) => size);
+    this.cache = new Map(); // file name -> Promise of its contents
+  }
+
+  // Tags with papers and years (first featured), with their paper counts, for the filters.
+  facets() {
+    const years = new Map();
+    this.dates.forEach(([date, first], i) => {
+      const next = i + 1 < this.dates.length ? this.dates[i + 1][1] : this.papers;
+      years.set(date.slice(0, 4), (years.get(date.slice(0, 4)) || 0) + next - first);
+    });
+    return { tags: this.tags.filter(([, count]) => count > 0), years: [...years] };
+  }
+
+  file(name, parse) {
+    if (!this.cache.has(name)) {
+      const loading = inflated(new URL(name, this.base)).then(parse);
+      loading.catch(() => this.cache.delete(name)); // tried again by the next search
+      this.cache.set(name, loading);
+    }
+    return this.cache.get(name);
+  }
+
+  // Paper `number` as its result shows it: url, title, date, arxiv, tags, authors, abstract.
+  paper(number) {
+    return this.file(`papers/${number}.pda`, (bytes) => JSON.parse(text(bytes)));
+  }
+
+  // A bucket's terms, each with its paper count and where its postings are.
+  bucket(n) {
+    return this.file(`terms/${n}.pda`, (bytes) => {
+      const reader = new Reader(bytes);
+      const terms = [];
+      while (!reader.done) {
+        const length = reader.varint();
+        const term = text(bytes.subarray(reader.at, reader.at + length));
+        reader.at += length;
+        const count = reader.varint();
+        const start = reader.at;
+        for (let i = 0; i < count; i += 1) { reader.varint(); reader.at += 1; }
+        terms.push({ term, count, postings: bytes.subarray(start, reader.at) });
+      }
+      return terms;
+    });
+  }
+
+  // The buckets that may hold `word` or longer words it begins.
+  bucketsOf(word) {
+    let holder = -1;
+    this.keys.forEach((key, n) => {
+      if (word.startsWith(key) && (holder < 0 || key.length > this.keys[holder].length)) holder = n;
+    });
+    const longer = this.keys.map((key, n) => n).filter((n) => n !== holder && this.keys[n].startsWith(word));
+    const bytes = longer.reduce((sum, n) => sum + this.sizes[n], 0);
+    return [...(holder < 0 ? [] : [holder]), ...(bytes <= PREFIX_BYTES ? longer : [])];
+  }
+
+  // Papers holding `word` or (unless `exact`) a longer word it begins: number -> score, and the
+  // terms matched.
+  async matches(word, exact = false) {
+    const buckets = await Promise.all(this.bucketsOf(word).slice(0, exact ? 1 : undefined).map((n) => this.bucket(n)));
+    const scores = new Map();
+    const terms = new Set();
+    for (const entry of buckets.flat()) {
+      if (exact ? entry.term !== word : !entry.term.startsWith(word)) continue;
+      terms.add(entry.term);
+      const similarity = entry.term === word ? 1 : LONGER_WORD * word.length / entry.term.length;
+      const weight = similarity * Math.log(1 + (this.papers - entry.count + 0.5) / (entry.count + 0.5)) / SCALE;
+      const reader = new Reader(entry.postings);
+      let number = 0;
+      while (!reader.done) {
+        number += reader.varint();
+        const score = weight * reader.bytes[reader.at++];
+        if (score > (scores.get(number) || 0)) scores.set(number, score);
+      }
+    }
+    return { scores, terms };
+  }
+
+  async members(tag) {
+    const n = this.tags.findIndex(([name]) => name === tag);
+    if (n < 0) return new Set();
+    return this.file(`tags/${n}.pda`, (bytes) => {
+      const reader = new Reader(bytes);
+      const numbers = new Set();
+      for (let number = 0; !reader.done; ) numbers.add((number += reader.varint()));
+      return numbers;
+    });
+  }
+
+  // The first paper number of `year` and the first after it (papers are numbered newest first).
+  yearRange(year) {
+    const inYear = this.dates.flatMap(([date], i) => (date.startsWith(year) ? [i] : []));
+    if (!inYear.length) return [0, 0];
+    const next = this.dates[inYear[inYear.length - 1] + 1];
+    return [this.dates[inYear[0]][1], next ? next[1] : this.papers];
+  }
+
+  // Papers holding every word of `query` (or longer words they begin), best first or newest
+  // first: { numbers, terms }, terms being the indexed words matched, to mark in results.
+  async search(query, { tag = "", year = "", sort = "" } = {}) {
+    const all = words(query);
+    const queryWords = [...new Set(all)];
+    if (!queryWords.length) return { numbers: [], terms: new Set() };
+    const [named, ...found] = await Promise.all([this.matches(NAME + all.join(""), true),
+      ...queryWords.map((word) => this.matches(word))]);
+    const members = tag ? await this.members(tag) : null;
+    const [from, to] = year ? this.yearRange(year) : [0, this.papers];
+    found.sort((a, b) => a.scores.size - b.scores.size); // the rarest word first: fewest papers to test
+    const scores = new Map();
+    for (const [number, score] of found[0].scores) {
+      if (number < from || number >= to || (members && !members.has(number))) continue;
+      let total = score;
+      for (const other of found.slice(1)) {
+        const more = other.scores.get(number);
+        if (more === undefined) { total = -1; break; }
+        total += more;
+      }
+      if (total >= 0) scores.set(number, total + (named.scores.get(number) || 0));
+    }
+    const numbers = [...scores.keys()];
+    const byScore = (a, b) => scores.get(b) - scores.get(a) || a - b;
+    if (sort === "date") {
+      const day = (number) => this.dayOf(number);
+      numbers.sort((a, b) => day(a) - day(b) || byScore(a, b));
+    } else {
+      numbers.sort(byScore);
+    }
+    return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])) };
+  }
+
+  // The position of a paper's date among the dates, newest first.
+  dayOf(number) {
+    let low = 0;
+    let high = this.dates.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.dates[middle][1] <= number) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+}
