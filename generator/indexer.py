@@ -1,9 +1,10 @@
 """Writes the search index (search.py) in a process of its own.
 
-Run as `python -m generator.indexer JOBS`: JOBS is a JSON-lines file, a header (the output folder
-and the tag names, in the vocabulary's order) and then one record per paper, newest first
-(searchindex.Record). The index's files are built (searchindex.build) and written, and their
-count and size printed as JSON.
+Run as `python -m generator.indexer JOBS`: JOBS is a JSON-lines file, a header (the output folder,
+the previous site's index folder, the tag names in the vocabulary's order) and then one record per
+paper, oldest first (searchindex.Record). The index's files are built (searchindex.build) and
+written, each one the same as the previous site's linked to it instead, and their count, size and
+how many were linked printed as JSON.
 
 A process, not a thread of the build: the index takes seconds of pure Python a thousand papers,
 and its tens of thousands of small file writes each release Python's lock and then wait for the
@@ -13,6 +14,7 @@ core the generator leaves idle.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -60,14 +62,27 @@ def index_all(jobs: Path) -> dict:
         records = [_record(json.loads(line)) for line in file]
     files = searchindex.build(records, header["tags"])
     output = Path(header["output"])
+    previous = Path(header["previous"]) if header.get("previous") else None
     try:
         for folder in sorted({str(Path(name).parent) for name in files}):
             (output / folder).mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (output / name).write_bytes(data)
+        kept = sum(_write(output / name, data, previous / name if previous else None) for name, data in files.items())
     except OSError as exc:
         raise UserError(f"cannot write the search index into {output}: {exc.strerror}") from None
-    return {"files": len(files), "bytes": sum(len(data) for data in files.values())}
+    return {"files": len(files), "bytes": sum(len(data) for data in files.values()), "kept": kept}
+
+
+def _write(path: Path, data: bytes, before: Path | None) -> bool:
+    """Write `data` at `path`, or link `before` there if it holds the same bytes (then True): a
+    file of the live site is never written in place, so sharing it is safe."""
+    try:
+        if before is not None and before.stat().st_size == len(data) and before.read_bytes() == data:
+            os.link(before, path)
+            return True
+    except OSError:  # gone, unreadable, or another filesystem: written instead
+        pass
+    path.write_bytes(data)
+    return False
 
 
 def _record(data: dict) -> searchindex.Record:

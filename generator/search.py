@@ -30,9 +30,10 @@ AUTHORS = 30  # searchable by name; a paper of hundreds of authors would weigh o
 @dataclass(frozen=True)
 class SearchIndexReport:
     papers: int
-    files: int  # files written under <site>/search
+    files: int  # files under <site>/search
     bytes: int  # their total size on disk
     seconds: float
+    kept: int = 0  # files the same as the previous site's, linked rather than written
 
 
 def record(paper: Paper, tag_names: dict[str, str]) -> Record:
@@ -41,8 +42,10 @@ def record(paper: Paper, tag_names: dict[str, str]) -> Record:
                   tuple(tag_names[t] for t in paper.tags), tuple(paper.meta.authors[:AUTHORS]))
 
 
-def write_index(archive: Archive, site_dir: Path, cancelled: threading.Event | None = None) -> SearchIndexReport:
-    """Index every paper of `archive` into site_dir/search/, replacing what was there."""
+def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
+                cancelled: threading.Event | None = None) -> SearchIndexReport:
+    """Index every paper of `archive` into site_dir/search/, replacing what was there; a file the
+    same as in `previous` (a site) is a hard link to it, so an unchanged file keeps its inode."""
     started = time.perf_counter()
     output = site_dir / OUTPUT
     shutil.rmtree(output, ignore_errors=True)
@@ -50,19 +53,22 @@ def write_index(archive: Archive, site_dir: Path, cancelled: threading.Event | N
     with tempfile.TemporaryDirectory(prefix="search-jobs-") as work:
         jobs = Path(work) / "records.jsonl"
         with jobs.open("w", encoding="utf-8") as file:
-            file.write(json.dumps({"output": str(output.resolve()), "tags": [t.name for t in archive.tags]}) + "\n")
+            file.write(json.dumps({"output": str(output.resolve()), "tags": [t.name for t in archive.tags],
+                                   "previous": str((previous / OUTPUT).resolve()) if previous else None}) + "\n")
             for paper_record in ordered([record(p, names) for p in archive.papers]):
                 file.write(json.dumps(asdict(paper_record), ensure_ascii=False) + "\n")
         done = indexer.run(jobs, cancelled)
-    return SearchIndexReport(len(archive.papers), done["files"], done["bytes"], time.perf_counter() - started)
+    return SearchIndexReport(len(archive.papers), done["files"], done["bytes"], time.perf_counter() - started,
+                             done["kept"])
 
 
 class BackgroundIndex:
     """The index, built in a thread while the pages are rendered and built: it needs only the
     archive, and the indexer's process uses the core that the generator's single thread leaves idle."""
 
-    def __init__(self, archive: Archive, work_dir: Path):
+    def __init__(self, archive: Archive, previous: Path | None, work_dir: Path):
         self._folder = Path(tempfile.mkdtemp(prefix="site.search-", dir=work_dir))
+        self._previous = previous
         self._outcome: SearchIndexReport | BaseException | None = None
         self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(archive,), daemon=True)
@@ -70,7 +76,7 @@ class BackgroundIndex:
 
     def _run(self, archive: Archive) -> None:
         try:
-            self._outcome = write_index(archive, self._folder, self._cancelled)
+            self._outcome = write_index(archive, self._folder, self._previous, self._cancelled)
         except BaseException as exc:  # handed to the main thread by move_into or swap_into
             self._outcome = exc
 

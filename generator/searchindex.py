@@ -4,13 +4,15 @@ Every file is gzipped here, whatever the host does, and inflated by the browser
 (overrides/assets/javascripts/search-index.js reads them):
   index.pda      the manifest: how many papers, each date's first paper, the tags and their paper
                  counts, and the term buckets' keys and sizes
-  terms/N.pda    bucket N: the terms that begin with its key (and with no longer key), each with its
-                 postings: the papers it is in, and how much it weighs in each
+  terms/K.pda    the bucket of key K (its UTF-8 bytes in hex, "all" for the empty key): the terms
+                 that begin with the key (and with no longer key), each with its postings: the
+                 papers it is in, and how much it weighs in each
   tags/N.pda     the papers of tag N
   papers/N.pda   paper N as a result shows it: URL, title, date, arXiv id, tags, authors, abstract
 
-Papers are numbered newest first (by date first featured, then URL), so "newest first" is number
-order and a date or a year is a run of numbers. A search loads the manifest, then for each word
+Papers are numbered oldest first (by date first featured, then URL), so "newest first" is number
+order backwards, a date or a year is a run of numbers, and a new digest's papers take new numbers:
+the files of the papers before them, and the buckets of words it does not use, stay as they were. A search loads the manifest, then for each word
 typed the one bucket holding it (and the small buckets of longer words it begins), and a paper's
 file only when its result is shown: what it loads grows with the words typed, not the archive.
 Buckets are cut along the terms' prefixes, each no larger than BUCKET_BYTES unless one term alone
@@ -39,6 +41,9 @@ WEIGHTS = {"name": 12.0, "title": 6.0, "arxiv": 12.0, "tags": 2.0, "authors": 1.
 NAME = "="  # begins the term of a title's name ("FlashAttention-2: ..." gives "=flashattention2")
 NAME_WORDS = 4  # at most, in a name
 K1, B = 1.2, 0.75  # BM25's saturation and length normalisation, for the title and the abstract
+# Typical lengths in indexed words, fixed rather than the archive's averages: a new paper then
+# changes no other paper's weights, so only the buckets of its own words change.
+TYPICAL_WORDS = {"title": 9, "abstract": 130}
 SCALE = 8  # a weight is stored as round(weight * SCALE) in one byte
 
 
@@ -76,26 +81,25 @@ def stem(word: str) -> str:
 
 
 def ordered(records: list[Record]) -> list[Record]:
-    """Newest first: by date first featured, descending, then by URL."""
-    return sorted(sorted(records, key=lambda r: r.url), key=lambda r: r.date, reverse=True)
+    """Oldest first: by date first featured, then by URL."""
+    return sorted(records, key=lambda r: (r.date, r.url))
 
 
 def build(records: list[Record], tag_names: list[str], bucket_bytes: int = BUCKET_BYTES) -> dict[str, bytes]:
     """Every file of the index, by its path in the index folder, for records in `ordered` order."""
     fields = [_fields(r) for r in records]
-    averages = {f: max(1.0, sum(len(d[f]) for d in fields) / max(1, len(fields))) for f in ("title", "abstract")}
     postings: dict[str, list[int]] = {}  # term -> paper number << 8 | weight, in number order
     for number, parts in enumerate(fields):
-        for term, weight in _weights(parts, averages).items():
+        for term, weight in _weights(parts).items():
             postings.setdefault(term, []).append(number << 8 | weight)
     buckets = _buckets({term: _entry(term, postings[term]) for term in sorted(postings)}, bucket_bytes)
-    files = {f"terms/{n}.pda": _gzip(b"".join(entries)) for n, (_, entries) in enumerate(buckets)}
+    files = {bucket_file(key): _gzip(b"".join(entries)) for key, entries in buckets}
     members = _tag_members(records, tag_names)
     files.update({f"tags/{n}.pda": _gzip(_numbers(m)) for n, m in enumerate(members)})
     files.update({f"papers/{n}.pda": _gzip(_json(_shown(r))) for n, r in enumerate(records)})
     manifest = {"papers": len(records), "dates": _date_starts(records),
                 "tags": [[name, len(m)] for name, m in zip(tag_names, members)],
-                "buckets": [[key, len(files[f"terms/{n}.pda"])] for n, (key, _) in enumerate(buckets)]}
+                "buckets": [[key, len(files[bucket_file(key)])] for key, _ in buckets]}
     files["index.pda"] = _gzip(_json(manifest))
     return files
 
@@ -112,11 +116,16 @@ def _fields(record: Record) -> dict[str, list[str]]:
             "tags": words(" ".join(record.tags)), "authors": words(" ".join(record.authors))}
 
 
-def _weights(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, int]:
+def bucket_file(key: str) -> str:
+    """A bucket's file, named for its key: the same key keeps its file as the archive grows."""
+    return f"terms/{key.encode().hex() or 'all'}.pda"
+
+
+def _weights(fields: dict[str, list[str]]) -> dict[str, int]:
     """Each term's weight in one paper: BM25 in each part, times the part's weight, summed."""
     total: dict[str, float] = {}
     for field, terms in fields.items():
-        norm = 1 - B + B * len(terms) / averages[field] if field in averages else 1.0
+        norm = 1 - B + B * len(terms) / TYPICAL_WORDS[field] if field in TYPICAL_WORDS else 1.0
         for term, count in Counter(terms).items():
             saturated = count * (K1 + 1) / (count + K1 * norm)
             total[term] = total.get(term, 0.0) + WEIGHTS[field] * saturated
@@ -166,7 +175,7 @@ def _shown(record: Record) -> dict:
 
 
 def _date_starts(records: list[Record]) -> list[list]:
-    """[date, number of its first paper] for each date, newest first."""
+    """[date, number of its first paper] for each date, oldest first."""
     starts: list[list] = []
     for number, record in enumerate(records):
         if not starts or starts[-1][0] != record.date:

@@ -165,7 +165,7 @@ def build(project: Project, incremental: bool = False) -> BuildReport:
     try:
         with _collector_paused():
             report, pages, epoch, archive = generate(project, on_loaded=lambda archive: indexing.append(
-                search.BackgroundIndex(archive, project.root)), last=last)
+                search.BackgroundIndex(archive, project.site_dir, project.root)), last=last)
         generated = time.perf_counter()
         current = stages.fingerprint(project)
         dirty = incremental and stages.reusable(project, last, current)

@@ -51,8 +51,8 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 def all_terms(files: dict[str, bytes]) -> dict[str, tuple[str, list]]:
     """Every term, with the key of the bucket holding it and its postings."""
     found = {}
-    for n, (key, size) in enumerate(manifest(files)["buckets"]):
-        data = files[f"terms/{n}.pda"]
+    for key, size in manifest(files)["buckets"]:
+        data = files[searchindex.bucket_file(key)]
         assert len(data) == size
         for term, postings in bucket_terms(gzip.decompress(data)).items():
             assert term not in found
@@ -66,13 +66,24 @@ def test_words_are_normalised_and_plurals_folded():
     assert searchindex.words("Queries, glasses, bias, processes, Ｆｕｌｌ") == ["query", "glasse", "bia", "processe", "full"]  # Harman: "bias" too
 
 
-def test_papers_are_numbered_newest_first_and_dates_start_runs():
+def test_papers_are_numbered_oldest_first_and_dates_start_runs():
     records = searchindex.ordered([record("papers/b/", "B", date="2025-01-02"), record("papers/c/", "C", date="2025-01-03"),
                                    record("papers/a/", "A", date="2025-01-02")])
-    assert [r.url for r in records] == ["papers/c/", "papers/a/", "papers/b/"]
+    assert [r.url for r in records] == ["papers/a/", "papers/b/", "papers/c/"]
     files = searchindex.build(records, [])
-    assert manifest(files)["dates"] == [["2025-01-03", 0], ["2025-01-02", 1]]
-    assert json.loads(gzip.decompress(files["papers/1.pda"]))["url"] == "papers/a/"
+    assert manifest(files)["dates"] == [["2025-01-02", 0], ["2025-01-03", 2]]
+    assert json.loads(gzip.decompress(files["papers/1.pda"]))["url"] == "papers/b/"
+
+
+def test_a_new_date_leaves_the_files_of_earlier_papers_and_of_words_it_lacks_as_they_were():
+    before = [record(f"papers/p{n}/", f"Zebrafish {n}", f"Swimming study number {n}.") for n in range(20)]
+    after = before + [record("papers/new/", "Zebrafish Robots", "Grasping objects.", date="2025-03-12")]
+    old, new = searchindex.build(before, []), searchindex.build(after, [])
+    assert {name for name in old if old[name] != new.get(name)} == {"index.pda", "terms/all.pda"}  # one bucket here
+    assert set(new) - set(old) == {"papers/20.pda"}
+    small = searchindex.build(before, [], bucket_bytes=60), searchindex.build(after, [], bucket_bytes=60)
+    changed = [name for name in small[0] if name.startswith("terms/") and small[0][name] != small[1].get(name)]
+    assert 0 < len(changed) < len([name for name in small[0] if name.startswith("terms/")]) / 2
 
 
 def test_each_term_is_in_the_bucket_of_its_longest_key_and_buckets_stay_small():
@@ -84,8 +95,8 @@ def test_each_term_is_in_the_bucket_of_its_longest_key_and_buckets_stay_small():
     terms = all_terms(files)
     for term, (key, _) in terms.items():
         assert key == max((k for k in keys if term.startswith(k)), key=len)
-    for n, (key, _) in enumerate(manifest(files)["buckets"]):
-        held = bucket_terms(gzip.decompress(files[f"terms/{n}.pda"]))
+    for key, _ in manifest(files)["buckets"]:
+        held = bucket_terms(gzip.decompress(files[searchindex.bucket_file(key)]))
         assert len(held) == 1 or sum(len(t.encode()) + 2 + 2 * len(p) for t, p in held.items()) <= 40
     assert [number for number, _ in terms["model"][1]] == list(range(7))
 

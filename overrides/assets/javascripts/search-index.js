@@ -64,7 +64,7 @@ class Index {
   constructor(base, manifest) {
     this.base = base;
     this.papers = manifest.papers;
-    this.dates = manifest.dates; // [date, number of its first paper], newest first
+    this.dates = manifest.dates; // [date, number of its first paper], oldest first
     this.tags = manifest.tags; // [name, papers]
     this.keys = manifest.buckets.map(([key]) => key);
     this.sizes = manifest.buckets.map(([, size]) => size);
@@ -78,7 +78,7 @@ class Index {
       const next = i + 1 < this.dates.length ? this.dates[i + 1][1] : this.papers;
       years.set(date.slice(0, 4), (years.get(date.slice(0, 4)) || 0) + next - first);
     });
-    return { tags: this.tags.filter(([, count]) => count > 0), years: [...years] };
+    return { tags: this.tags.filter(([, count]) => count > 0), years: [...years].reverse() };
   }
 
   file(name, parse) {
@@ -97,7 +97,8 @@ class Index {
 
   // A bucket's terms, each with its paper count and where its postings are.
   bucket(n) {
-    return this.file(`terms/${n}.pda`, (bytes) => {
+    const hex = [...new TextEncoder().encode(this.keys[n])].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    return this.file(`terms/${hex || "all"}.pda`, (bytes) => {
       const reader = new Reader(bytes);
       const terms = [];
       while (!reader.done) {
@@ -157,7 +158,7 @@ class Index {
     });
   }
 
-  // The first paper number of `year` and the first after it (papers are numbered newest first).
+  // The first paper number of `year` and the first after it (papers are numbered oldest first).
   yearRange(year) {
     const inYear = this.dates.flatMap(([date], i) => (date.startsWith(year) ? [i] : []));
     if (!inYear.length) return [0, 0];
@@ -188,17 +189,17 @@ class Index {
       if (total >= 0) scores.set(number, total + (named.scores.get(number) || 0));
     }
     const numbers = [...scores.keys()];
-    const byScore = (a, b) => scores.get(b) - scores.get(a) || a - b;
+    const byScore = (a, b) => scores.get(b) - scores.get(a) || b - a; // equal scores: the newer first
     if (sort === "date") {
       const day = (number) => this.dayOf(number);
-      numbers.sort((a, b) => day(a) - day(b) || byScore(a, b));
+      numbers.sort((a, b) => day(b) - day(a) || byScore(a, b));
     } else {
       numbers.sort(byScore);
     }
     return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])) };
   }
 
-  // The position of a paper's date among the dates, newest first.
+  // The position of a paper's date among the dates, oldest first.
   dayOf(number) {
     let low = 0;
     let high = this.dates.length - 1;
