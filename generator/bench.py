@@ -33,7 +33,7 @@ from .config import Project
 NEXT_DIGEST = 100  # papers in the digest added before the incremental build
 SAMPLE_SECONDS = 0.2
 PAGE = os.sysconf("SC_PAGE_SIZE")
-SEARCH_OUTPUTS = ("search",)  # the folder of a search index: the archive's, or MkDocs' search plugin's
+SEARCH_OUTPUTS = ("search-index", "search")  # the archive's search index, MkDocs' search plugin's
 
 
 def peak_rss_bytes() -> int:

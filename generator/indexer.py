@@ -81,7 +81,8 @@ def _write(path: Path, data: bytes, before: Path | None) -> bool:
             return True
     except OSError:  # gone, unreadable, or another filesystem: written instead
         pass
-    path.write_bytes(data)
+    with path.open("xb") as file:  # a new file: never written through a link to the live site's
+        file.write(data)
     return False
 
 

@@ -1,4 +1,5 @@
-"""The site's search index, built from the archive's papers into <site>/search/.
+"""The site's search index, built from the archive's papers into <site>/search-index/ (not search/,
+which is MkDocs' search plugin's, should a fork turn it on).
 
 The browser loads only what a query needs: a small manifest, the index bucket of each word typed
 and the papers of the results shown, never an index of the whole archive (searchindex.py writes
@@ -23,14 +24,14 @@ from .inplace import SiteUpdate
 from .models import Archive, Paper
 from .searchindex import Record, ordered
 
-OUTPUT = "search"
+OUTPUT = "search-index"
 AUTHORS = 30  # searchable by name; a paper of hundreds of authors would weigh on every bucket of theirs
 
 
 @dataclass(frozen=True)
 class SearchIndexReport:
     papers: int
-    files: int  # files under <site>/search
+    files: int  # files under <site>/search-index
     bytes: int  # their total size on disk
     seconds: float
     kept: int = 0  # files the same as the previous site's, linked rather than written
@@ -44,7 +45,7 @@ def record(paper: Paper, tag_names: dict[str, str]) -> Record:
 
 def write_index(archive: Archive, site_dir: Path, previous: Path | None = None,
                 cancelled: threading.Event | None = None) -> SearchIndexReport:
-    """Index every paper of `archive` into site_dir/search/, replacing what was there; a file the
+    """Index every paper of `archive` into site_dir/search-index/, replacing what was there; a file the
     same as in `previous` (a site) is a hard link to it, so an unchanged file keeps its inode."""
     started = time.perf_counter()
     output = site_dir / OUTPUT
@@ -87,7 +88,7 @@ class BackgroundIndex:
         return self._outcome
 
     def move_into(self, site_dir: Path) -> SearchIndexReport:
-        """Wait for the index, then move it into site_dir/search/ (discard() still cleans up after)."""
+        """Wait for the index, then move it into site_dir/search-index/ (discard() still cleans up after)."""
         report = self._wait()
         shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)
         (self._folder / OUTPUT).rename(site_dir / OUTPUT)

@@ -36,6 +36,8 @@ STOP_WORDS = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", 
                         "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"))
 # A number with dots is one word (an arXiv id, "3.5"); otherwise letters and digits.
 TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[^\W_]+")
+WORD_LENGTH = 64  # a longer token (a DNA string, a hash) is cut to its first 64 characters
+KEY_BYTES = 24  # a bucket's key is split no further: its file's name stays short
 # How much a word weighs in each part of a record: a title word far above an abstract word.
 WEIGHTS = {"name": 12.0, "title": 6.0, "arxiv": 12.0, "tags": 2.0, "authors": 1.5, "abstract": 1.0}
 NAME = "="  # begins the term of a title's name ("FlashAttention-2: ..." gives "=flashattention2")
@@ -63,8 +65,9 @@ class Record:
 def words(text: str) -> list[str]:
     """The indexed terms of a text, in order: normalised, lower-cased, stop words left out, plurals
     folded (the browser does the same to a query, search-index.js)."""
-    tokens = TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
-    return [stem(token) for token in tokens if token not in STOP_WORDS]
+    # Lower-casing "İ" gives "i" and a combining dot, which would split "İbrahim" in two.
+    tokens = TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("i\u0307", "i"))
+    return [stem(token[:WORD_LENGTH]) for token in tokens if token not in STOP_WORDS]
 
 
 def stem(word: str) -> str:
@@ -148,8 +151,9 @@ def _entry(term: str, postings: list[int]) -> bytes:
 
 def _buckets(entries: dict[str, bytes], limit: int, key: str = "") -> list[tuple[str, list[bytes]]]:
     """Terms (sorted) grouped under prefixes: a prefix whose terms exceed `limit` bytes is split by
-    the next letter, its own exact term (if any) staying under it. Returns (key, entries) in key order."""
-    if sum(len(e) for e in entries.values()) <= limit or len(entries) == 1:
+    the next letter, its own exact term (if any) staying under it, down to keys of KEY_BYTES.
+    Returns (key, entries) in key order."""
+    if sum(len(e) for e in entries.values()) <= limit or len(entries) == 1 or len(key.encode()) >= KEY_BYTES:
         return [(key, list(entries.values()))] if entries else []
     out = [(key, [entries[key]])] if key in entries else []
     children: dict[str, dict[str, bytes]] = {}

@@ -58,6 +58,7 @@ def seed_site(tmp_path_factory) -> Project:
 
 class SiteServer:
     def __init__(self, folder: Path):
+        self.folder = folder
         handler = functools.partial(_QuietHandler, directory=str(folder))
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/"

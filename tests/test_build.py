@@ -115,7 +115,7 @@ def test_two_builds_are_byte_identical(seed_site, tmp_path):
     build(again)
     first, second = digest_of(seed_site.site_dir), digest_of(again.site_dir)
     assert second == first
-    assert any(path.startswith("search/terms/") for path in first)  # the search index too
+    assert any(path.startswith("search-index/terms/") for path in first)  # the search index too
 
 
 def test_invalid_content_leaves_previous_site_intact(project):

@@ -112,7 +112,7 @@ def test_incremental_build_rewrites_only_affected_pages(searchless, tmp_path):
     after = files_of(searchless.site_dir)
     assert report.incremental and report.html_written < 40
     # The search index is written whole by every build (search.py).
-    changed = {path for path in after if before.get(path) != after[path] and not path.startswith("search/")}
+    changed = {path for path in after if before.get(path) != after[path] and not path.startswith("search-index/")}
     assert "papers/sparse-speculative-decoding/index.html" in changed
     assert "papers/flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness/index.html" in changed
     assert "dates/2025-07-01/index.html" in changed and "index.html" in changed

@@ -1,5 +1,6 @@
 """Search: the index's ranking read by search-index.js, and the header search box, in headless Chromium."""
 import datetime as dt
+import gzip
 import re
 import shutil
 from pathlib import Path
@@ -167,6 +168,38 @@ def test_keyboard_selects_results_and_slash_focuses_the_box(page, seed_server):
     assert page.errors == []
 
 
+def test_scrolling_fast_to_the_end_loads_each_next_result_once(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "model")
+    page.evaluate("""() => {
+        const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
+        for (let i = 0; i < 3; i += 1) {
+            scroller.scrollTop = scroller.scrollHeight;
+            scroller.dispatchEvent(new Event('scroll'));
+        }
+    }""")
+    page.wait_for_function("() => document.querySelectorAll('.pda-search .md-search-result__item').length >= 20")
+    page.wait_for_timeout(300)  # a second load of the same results would have arrived by now
+    links = page.locator(".pda-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    assert len(links) == len(set(links)) and len(links) in (20, 30)
+    assert page.errors == []
+
+
+def test_a_search_while_the_index_is_unreachable_says_so(page, seed_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(seed_site.site_dir, site)
+    server = SiteServer(site)
+    try:
+        page.goto(server.url)
+        assert search_for(page, "FlashAttention")[0] == FLASH
+        shutil.rmtree(site / "search-index" / "papers")  # a deploy in progress, say
+        page.locator(".pda-search .md-search__input").fill("speculative decoding")
+        status = page.locator(".pda-search .md-search-result__meta")
+        status.filter(has_text="Search is unavailable right now").wait_for()
+    finally:
+        server.close()
+
+
 def test_arrow_up_from_the_first_result_goes_back_to_the_box(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "attention")
@@ -327,7 +360,7 @@ def index_search(page, server, query: str, **choices) -> list[str]:
     page.goto(server.url)
     return page.evaluate("""async ([query, choices]) => {
         const engine = await import('./search-index.js');
-        const index = await engine.openIndex(new URL('search/', location.href));
+        const index = await engine.openIndex(new URL('search-index/', location.href));
         const found = await index.search(query, choices);
         return Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
     }""", [query, choices])
@@ -355,6 +388,24 @@ def test_tag_names_are_searchable(page, index_server):
     assert page.errors == []
 
 
+def test_a_truncated_index_file_is_an_error_not_a_hang(page, index_server, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(index_server.folder, site)
+    bucket = site / "search-index" / "terms" / "all.pda"
+    bucket.write_bytes(gzip.compress(b"\x03abc\x02\x05"))  # "abc" in 2 papers, the file ends in the first
+    server = SiteServer(site)
+    try:
+        page.goto(server.url)
+        error = page.evaluate("""async () => {
+            const engine = await import('./search-index.js');
+            const index = await engine.openIndex(new URL('search-index/', location.href));
+            return index.search('abc').then(() => 'no error', (e) => e.message);
+        }""")
+    finally:
+        server.close()
+    assert error == "a truncated index file"
+
+
 def test_a_word_finds_its_plural_and_longer_words_it_begins_below_itself(page, index_server):
     assert sorted(index_search(page, index_server, "caches")) == ["papers/cache-word/", "papers/caches-word/"]
     found = index_search(page, index_server, "cach")
@@ -379,7 +430,8 @@ def test_the_browser_splits_words_as_the_index_does(page, index_server):
     texts = ["FlashAttention-2: 3.5x Faster", "arXiv:2407.21783v2", "Adapters~(LoRA) for LLMs", "Queries and caches",
              "Ｆｕｌｌ-width ＬＬＭ", "Straße, naïve, Ångström", "中文 模型 and 日本語", "x²+y² ½ Ⅻ", "İstanbul ǅemal",
              "<img src=x onerror=alert(1)>", "snake_case and dots... 1.2.3", "𝐁𝐨𝐥𝐝 math letters", "glasses bias class",
-             " ".join(sorted(searchindex.STOP_WORDS)) + " beside them", "Éclair ÉCLAIRS"]
+             " ".join(sorted(searchindex.STOP_WORDS)) + " beside them", "Éclair ÉCLAIRS", "İbrahim Şahin",
+             "acgt" * 30 + " and " + "é" * 70]
     page.goto(index_server.url)
     split = page.evaluate("""async texts => {
         const engine = await import('./search-index.js');

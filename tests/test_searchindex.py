@@ -66,6 +66,21 @@ def test_words_are_normalised_and_plurals_folded():
     assert searchindex.words("Queries, glasses, bias, processes, Ｆｕｌｌ") == ["query", "glasse", "bia", "processe", "full"]  # Harman: "bias" too
 
 
+def test_a_dotted_capital_i_and_very_long_tokens_stay_whole_words():
+    assert searchindex.words("İbrahim Şahin") == ["ibrahim", "şahin"]
+    assert searchindex.words("x" * 100 + " y") == ["x" * searchindex.WORD_LENGTH, "y"]
+
+
+def test_terms_sharing_a_long_prefix_keep_short_bucket_files():
+    # 120 sequences sharing a 50-letter prefix: buckets would split down to 50-letter keys
+    dna = " ".join("acgt" * 12 + "ac" + format(n, "07b").replace("0", "a").replace("1", "c") for n in range(120))
+    files = searchindex.build([record("papers/dna/", "Sequences", dna)], [], bucket_bytes=200)
+    keys = [key for key, _ in manifest(files)["buckets"]]
+    assert max(len(key.encode()) for key in keys) == searchindex.KEY_BYTES
+    assert max(len(name) for name in files) < 70
+    assert all_terms(files)  # every term still in the bucket of its longest key
+
+
 def test_papers_are_numbered_oldest_first_and_dates_start_runs():
     records = searchindex.ordered([record("papers/b/", "B", date="2025-01-02"), record("papers/c/", "C", date="2025-01-03"),
                                    record("papers/a/", "A", date="2025-01-02")])

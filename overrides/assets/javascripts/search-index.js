@@ -8,14 +8,15 @@
 const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
   "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"]);
 const TOKEN = /[0-9]+(?:\.[0-9]+)+|[\p{L}\p{N}]+/gu;
+const WORD_LENGTH = 64; // characters kept of a longer token
 const SCALE = 8; // a stored weight is round(weight * SCALE)
 const LONGER_WORD = 0.5; // "splat" finds "splatting", below papers with the word "splat" itself
 const PREFIX_BYTES = 64000; // the most loaded for the longer words a word begins ("lo" begins thousands)
 const NAME = "="; // begins the term of a title's name (searchindex.name)
 
 export function words(text) {
-  return (text.normalize("NFKC").toLowerCase().match(TOKEN) || [])
-    .filter((token) => !STOP_WORDS.has(token)).map(stem);
+  return (text.normalize("NFKC").toLowerCase().replaceAll("i\u0307", "i").match(TOKEN) || [])
+    .filter((token) => !STOP_WORDS.has(token)).map((token) => stem([...token].slice(0, WORD_LENGTH).join("")));
 }
 
 // Harman's S-stemmer, as searchindex.stem.
@@ -29,14 +30,19 @@ export function stem(word) {
   return word;
 }
 
-// A file of the index: gzipped as written, unless the host already inflated it on the way.
+// A file of the index: gzipped as written, unless the host already inflated it on the way (then
+// it is no gzip, or, by chance, bytes that begin like gzip and fail to inflate).
 async function inflated(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (error) {
+    return bytes;
+  }
 }
 
 const text = (bytes) => new TextDecoder().decode(bytes);
@@ -53,6 +59,7 @@ class Reader {
   varint() {
     let value = 0;
     for (let shift = 0; ; shift += 7) {
+      if (this.done) throw new Error("a truncated index file"); // never loop past its end
       const byte = this.bytes[this.at++];
       value += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return value;

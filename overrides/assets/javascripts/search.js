@@ -1,4 +1,4 @@
-// The header search box (partials/search.html) over the site's search index in search/ (written by
+// The header search box (partials/search.html) over the site's search index in search-index/ (written by
 // generator/searchindex.py, read by search-index.js, loaded from the site itself on first use): a
 // search fetches only the index buckets of the words typed and the papers of the results shown.
 // Text from the index (titles, abstracts, tag names, authors) is only ever inserted as text nodes,
@@ -18,14 +18,18 @@
   const tagSelect = root.querySelector(".pda-search__tag");
   const yearSelect = root.querySelector(".pda-search__year");
   const sortSelect = root.querySelector(".pda-search__sort");
-  const bundle = new URL(root.dataset.pdaSearch, location.href); // .../search/, under any base path
+  const bundle = new URL(root.dataset.pdaSearch, location.href); // .../search-index/, under any base path
   const siteRoot = new URL("..", bundle); // result URLs are relative to it
   const ENGINE = new URL("search-index.js", document.currentScript.src).href; // beside this script
-  const PAGE = 10; // results rendered at a time: each needs its fragment fetched
+  const PAGE = 10; // results rendered at a time: each needs its paper's file fetched
   const EXCERPT_WORDS = 32;
   const DEBOUNCE_MS = 120;
+  // A tab open for longer reads the index's manifest again, in case a deploy replaced the index.
+  const FRESH_MS = 10 * 60 * 1000;
 
   let engine = null; // Promise of { index, words } once search-index.js is loaded
+  let openedAt = 0;
+  let loadingMore = false;
   let results = []; // the current query's paper numbers, in display order
   let matched = new Set(); // the indexed words the current query matched, marked in its results
   let rendered = 0;
@@ -34,7 +38,9 @@
   let timer = 0;
 
   function load() {
+    if (engine && Date.now() - openedAt > FRESH_MS) engine = null;
     if (!engine) {
+      openedAt = Date.now();
       engine = import(ENGINE).then(async (module) => {
         const index = await module.openIndex(bundle);
         fillFacets(index.facets());
@@ -45,15 +51,21 @@
     return engine;
   }
 
+  // The filters' options, with their paper counts; a choice made stays chosen while it is offered.
   function fillFacets(data) {
-    const add = (select, [value, count]) => {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = `${value} (${count})`;
-      select.append(option);
+    const fill = (select, values) => {
+      const chosen = select.value;
+      select.replaceChildren(select.options[0], ...values.map(([value, count]) => {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = `${value} (${count})`;
+        return option;
+      }));
+      select.value = chosen;
+      if (select.selectedIndex < 0) select.value = "";
     };
-    data.tags.forEach((tag) => add(tagSelect, tag));
-    data.years.forEach((year) => add(yearSelect, year));
+    fill(tagSelect, data.tags);
+    fill(yearSelect, data.years);
   }
 
   function open() {
@@ -94,21 +106,22 @@
       status.textContent = PROMPT;
       return;
     }
-    let found;
+    let items;
     try {
       const { index } = await load();
-      found = await index.search(significant(query), { tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+      const found = await index.search(significant(query), { tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
+      if (mine !== generation) return;
+      results = found.numbers;
+      matched = found.terms;
+      rendered = 0;
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      items = await renderable(mine);
     } catch (error) {
+      engine = null; // the index may have been replaced meanwhile: the next search reads it again
       if (mine === generation) status.textContent = "Search is unavailable right now: try again in a moment";
       return;
     }
-    if (mine !== generation) return;
-    results = found.numbers;
-    matched = found.terms;
-    rendered = 0;
-    active = -1;
-    input.removeAttribute("aria-activedescendant");
-    const items = await renderable(mine);
     if (!items) return;
     list.replaceChildren(...items);
     scroller.scrollTop = 0;
@@ -160,10 +173,18 @@
     return items;
   }
 
+  // The next results, once at a time: two scroll events must not both fetch the same ones.
   async function more() {
-    if (rendered >= results.length) return;
-    const items = await renderable(generation);
-    if (items) list.append(...items);
+    if (loadingMore || rendered >= results.length) return;
+    loadingMore = true;
+    try {
+      const items = await renderable(generation);
+      if (items) list.append(...items);
+    } catch (error) {
+      // A paper's file failed to load: the list stays as it is, and the next scroll tries again.
+    } finally {
+      loadingMore = false;
+    }
   }
 
   // Text as DOM nodes, its words that the query matched (`marked`) wrapped in <mark>.
