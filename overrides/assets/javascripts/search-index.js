@@ -4,6 +4,8 @@
 // paper list when filtering by it, and a paper's file when its result is shown.
 // Words are split, lower-cased, stop words dropped and plurals folded exactly as the index's
 // were (searchindex.words): tests/test_search.py compares the two on hostile and non-Latin text.
+// Only characters newer than Python's Unicode database (assigned since Unicode 14, for Python 3.11)
+// may be letters to the browser and not to the index: words holding them are not found.
 
 const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
   "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"]);
