@@ -187,16 +187,24 @@
     }
   }
 
-  // Text as DOM nodes, its words that the query matched (`marked`) wrapped in <mark>.
+  // Text as DOM nodes, its words that the query matched (`marked`) wrapped in <mark>: matched
+  // words in a row are one mark ("KV cache"), as a phrase reads.
   function highlighted(parent, text, marked) {
-    for (const part of text.split(/(\s+)/)) {
-      if (part.trim() && marked(part)) {
+    const parts = text.split(/(\s+)/); // words at even places, the spaces between them at odd ones
+    const hit = parts.map((part, i) => i % 2 === 0 && part !== "" && marked(part));
+    for (let i = 1; i < parts.length - 1; i += 2) hit[i] = hit[i - 1] && hit[i + 1];
+    for (let i = 0; i < parts.length; ) {
+      let j = i;
+      while (j < parts.length && hit[j] === hit[i]) j += 1;
+      const run = parts.slice(i, j).join("");
+      if (hit[i]) {
         const mark = document.createElement("mark");
-        mark.textContent = part;
+        mark.textContent = run;
         parent.append(mark);
       } else {
-        parent.append(document.createTextNode(part));
+        parent.append(document.createTextNode(run));
       }
+      i = j;
     }
   }
 
