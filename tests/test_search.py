@@ -85,6 +85,36 @@ def test_a_tag_filter_narrows_the_results(page, seed_server):
     assert page.errors == []
 
 
+def counted(page, name: str) -> dict[str, int]:
+    labels = page.locator(f".pda-search__{name} option").all_inner_texts()[1:]
+    return {m[1]: int(m[2]) for m in (re.fullmatch(r"(.+) \((\d+)\)", label) for label in labels)}
+
+
+def test_the_filters_count_the_papers_of_the_results(page, seed_server):
+    page.goto(seed_server.url)
+    page.locator(".pda-search .md-search__input").click()
+    page.wait_for_function("() => document.querySelectorAll('.pda-search__tag option').length > 1")
+    archive_tags = counted(page, "tag")
+    search_for(page, "attention")
+    everything = result_count(page)
+    page.wait_for_function("() => document.querySelector('.pda-search__year').dataset.counted === 'attention'")
+    assert sum(counted(page, "year").values()) == everything
+    page.locator(".pda-search__tag").focus()  # counting tags loads every tag's paper list: only once asked
+    page.wait_for_function("() => document.querySelector('.pda-search__tag').dataset.counted === 'attention'")
+    tags = counted(page, "tag")
+    assert tags != archive_tags and all(tags[name] <= archive_tags[name] for name in tags)
+    page.locator(".pda-search__tag").select_option("Hardware and Kernels")
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.tag")
+    assert result_count(page) == tags["Hardware and Kernels"] > 0
+    page.wait_for_function("n => [...document.querySelectorAll('.pda-search__year option')].slice(1)"
+                           ".reduce((sum, o) => sum + Number(o.textContent.match(/\\((\\d+)\\)$/)[1]), 0) === n",
+                           arg=result_count(page))  # years within the tag chosen
+    page.locator(".pda-search .md-search__input").fill("")
+    page.wait_for_function("total => document.querySelector('.pda-search__tag option:checked').textContent"
+                           " === `Hardware and Kernels (${total})`", arg=archive_tags["Hardware and Kernels"])
+    assert page.errors == []
+
+
 def test_clear_empties_the_box_and_the_filters(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "attention", tag="Hardware and Kernels", sort="date")

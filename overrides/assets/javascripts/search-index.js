@@ -175,20 +175,18 @@ class Index {
     return [this.dates[inYear[0]][1], next ? next[1] : this.papers];
   }
 
-  // Papers holding every word of `query` (or longer words they begin), best first or newest
-  // first: { numbers, terms }, terms being the indexed words matched, to mark in results.
+  // Papers holding every word of `query` (or longer words they begin), in the tag and year
+  // chosen, best first or newest first: { numbers, terms, matching }, terms being the indexed words
+  // matched, to mark in results, and matching every paper the words found, whatever the filters.
   async search(query, { tag = "", year = "", sort = "" } = {}) {
     const all = words(query);
     const queryWords = [...new Set(all)];
-    if (!queryWords.length) return { numbers: [], terms: new Set() };
+    if (!queryWords.length) return { numbers: [], terms: new Set(), matching: [] };
     const [named, ...found] = await Promise.all([this.matches(NAME + all.join(""), true),
       ...queryWords.map((word) => this.matches(word))]);
-    const members = tag ? await this.members(tag) : null;
-    const [from, to] = year ? this.yearRange(year) : [0, this.papers];
     found.sort((a, b) => a.scores.size - b.scores.size); // the rarest word first: fewest papers to test
     const scores = new Map();
     for (const [number, score] of found[0].scores) {
-      if (number < from || number >= to || (members && !members.has(number))) continue;
       let total = score;
       for (const other of found.slice(1)) {
         const more = other.scores.get(number);
@@ -197,7 +195,10 @@ class Index {
       }
       if (total >= 0) scores.set(number, total + (named.scores.get(number) || 0));
     }
-    const numbers = [...scores.keys()];
+    const matching = [...scores.keys()];
+    const members = tag ? await this.members(tag) : null;
+    const [from, to] = year ? this.yearRange(year) : [0, this.papers];
+    const numbers = matching.filter((n) => n >= from && n < to && (!members || members.has(n)));
     const byScore = (a, b) => scores.get(b) - scores.get(a) || b - a; // equal scores: the newer first
     if (sort === "date") {
       const day = (number) => this.dayOf(number);
@@ -205,7 +206,24 @@ class Index {
     } else {
       numbers.sort(byScore);
     }
-    return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])) };
+    return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])), matching };
+  }
+
+  // How many of `matching` are in each year, and (with `withTags`, which loads every tag's paper
+  // list) in each tag, each counted within the other filter, as facets are: { years, tags } of Maps.
+  async counts(matching, { tag = "", year = "" } = {}, withTags = false) {
+    const members = tag ? await this.members(tag) : null;
+    const years = new Map();
+    for (const number of matching) {
+      if (members && !members.has(number)) continue;
+      const first = this.dates[this.dayOf(number)][0].slice(0, 4);
+      years.set(first, (years.get(first) || 0) + 1);
+    }
+    if (!withTags) return { years, tags: null };
+    const [from, to] = year ? this.yearRange(year) : [0, this.papers];
+    const inYear = matching.filter((n) => n >= from && n < to);
+    const lists = await Promise.all(this.tags.map(([name, count]) => (count ? this.members(name) : new Set())));
+    return { years, tags: new Map(this.tags.map(([name], i) => [name, inYear.filter((n) => lists[i].has(n)).length])) };
   }
 
   // The position of a paper's date among the dates, oldest first.

@@ -32,6 +32,8 @@
   let loadingMore = false;
   let results = []; // the current query's paper numbers, in display order
   let matched = new Set(); // the indexed words the current query matched, marked in its results
+  let matching = []; // every paper the current query's words found, whatever the filters
+  let tagCounts = false; // counted in the tag filter's options once it is first used: it loads every tag's list
   let rendered = 0;
   let active = -1;
   let generation = 0; // bumped by each search, so a slow answer to an old query is dropped
@@ -101,6 +103,8 @@
     if (!query) {
       forget();
       results = [];
+      matching = [];
+      if (engine) engine.then(({ index }) => fillFacets(index.facets()), () => null); // the archive's counts again
       list.replaceChildren();
       facets.hidden = true;
       status.textContent = PROMPT;
@@ -113,6 +117,7 @@
       if (mine !== generation) return;
       results = found.numbers;
       matched = found.terms;
+      matching = found.matching;
       rendered = 0;
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -128,6 +133,7 @@
     facets.hidden = false;
     const n = results.length;
     status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
+    count(mine);
     // What the list shows, for the benchmark and the tests to wait on.
     const shown = { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value };
     Object.assign(list.dataset, shown);
@@ -159,6 +165,26 @@
     });
     input.focus(); // arrows go on through the results
     run();
+  }
+
+  // The filters' options count the papers of the current results: a year's within the tag chosen,
+  // a tag's within the year chosen.
+  async function count(mine) {
+    let counts;
+    try {
+      const { index } = await load();
+      counts = await index.counts(matching, { tag: tagSelect.value, year: yearSelect.value }, tagCounts);
+    } catch (error) {
+      return; // the options keep the archive's counts
+    }
+    if (mine !== generation) return;
+    const label = (select, counted) => [...select.options].slice(1).forEach((option) => {
+      option.textContent = `${option.value} (${counted.get(option.value) || 0})`;
+    });
+    label(yearSelect, counts.years);
+    if (counts.tags) label(tagSelect, counts.tags);
+    yearSelect.dataset.counted = input.value.trim(); // for the tests to wait on
+    if (counts.tags) tagSelect.dataset.counted = input.value.trim();
   }
 
   // The next PAGE results as list items, or null when a newer search has started meanwhile.
@@ -313,6 +339,13 @@
     setTimeout(() => { run(); input.focus(); });
   });
   [tagSelect, yearSelect, sortSelect].forEach((s) => s.addEventListener("change", run));
+  const countTags = () => {
+    if (tagCounts) return;
+    tagCounts = true;
+    if (matching.length) count(generation);
+  };
+  tagSelect.addEventListener("focus", countTags);
+  tagSelect.addEventListener("pointerdown", countTags);
   scroller.addEventListener("scroll", () => {
     if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 200) more();
   });
