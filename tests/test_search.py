@@ -3,6 +3,7 @@ import datetime as dt
 import gzip
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,19 @@ def test_back_from_a_result_the_search_is_as_it_was(page, seed_server):
     assert page.errors == []
 
 
+def test_back_after_closing_and_reopening_the_search_restores_it(page, seed_server):
+    page.goto(seed_server.url)
+    titles = search_for(page, "attention")
+    page.keyboard.press("Escape")  # closing forgets the search…
+    page.keyboard.press("/")  # …reopening on the same results keeps it again
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"papers/"))
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.query")
+    assert page.locator(".pda-search .md-search-result__item h1").all_inner_texts() == titles
+    assert page.errors == []
+
+
 def test_back_to_a_page_the_search_was_not_made_on_opens_no_search(page, seed_server):
     page.goto(seed_server.url)
     search_for(page, "FlashAttention")
@@ -216,6 +230,31 @@ def test_scrolling_fast_to_the_end_loads_each_next_result_once(page, seed_server
     assert page.errors == []
 
 
+def test_scrolling_while_a_new_search_loads_neither_repeats_nor_skips_results(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "model")
+    page.route("**/search-index/papers/*.pda", lambda route: (time.sleep(0.3), route.continue_()))
+    page.locator(".pda-search .md-search__input").fill("attention")
+    page.wait_for_timeout(200)  # the new search is waiting for its papers' files
+    for _ in range(5):
+        page.evaluate("""() => {
+            const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
+            scroller.scrollTop = scroller.scrollHeight;
+            scroller.dispatchEvent(new Event('scroll'));
+        }""")
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.query === 'attention'")
+    page.evaluate("""() => {
+        const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
+        scroller.scrollTop = scroller.scrollHeight;
+        scroller.dispatchEvent(new Event('scroll'));
+    }""")
+    page.wait_for_function("() => document.querySelectorAll('.pda-search .md-search-result__item').length >= 20")
+    page.wait_for_timeout(1500)  # any second load of the same results would have arrived by now
+    links = page.locator(".pda-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    assert len(links) == len(set(links))
+
+
 def test_a_search_while_the_index_is_unreachable_says_so(page, seed_site, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(seed_site.site_dir, site)
@@ -288,7 +327,9 @@ def imported_server(tmp_path_factory):
     server.close()
 
 
-@pytest.mark.parametrize("query", ["2407.21783", "2407.21783v2", "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783v2",
+@pytest.mark.parametrize("query", ["2407.21783", "2407.21783v2", "arXiv:2407.21783", "arXiv: 2407.21783",
+                                   "arXiv:2407.21783 [cs.AI]", "https://arxiv.org/html/2407.21783v1",
+                                   "https://arxiv.org/abs/2407.21783?context=cs", "https://arxiv.org/abs/2407.21783v2",
                                    "arxiv.org/pdf/2407.21783.pdf", "https://huggingface.co/papers/2407.21783"])
 def test_an_arxiv_id_as_shown_or_linked_finds_its_paper_first(page, imported_server, query):
     page.goto(imported_server.url)
@@ -374,6 +415,9 @@ def index_server(tmp_path_factory):
         paper("splatting-word", "Splatting Rendering", FILLER),
         paper("last-year", "An Older Method", FILLER, year=2024),
         paper("next-day", "A Newer Method", FILLER, day=12),
+        paper("the-word", "Zebu Models", FILLER),
+        paper("a-longer-word", "Zebu Modeling", FILLER),
+        *(paper(f"mentions-{n}", f"Study {n}", f"A model of it. {FILLER}") for n in range(15)),
     ]
     archive = Archive(tuple(sorted(papers, key=lambda p: p.slug)), (),
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
@@ -442,6 +486,10 @@ def test_a_word_finds_its_plural_and_longer_words_it_begins_below_itself(page, i
     found = index_search(page, index_server, "cach")
     assert sorted(found[:2]) == ["papers/cache-word/", "papers/caches-word/"] and found[2:] == ["papers/caching-word/"]
     assert index_search(page, index_server, "splat") == ["papers/splat-word/", "papers/splatting-word/"]
+
+
+def test_a_rare_longer_word_ranks_below_the_common_word_typed(page, index_server):
+    assert index_search(page, index_server, "zebu model") == ["papers/the-word/", "papers/a-longer-word/"]
 
 
 def test_every_word_must_match(page, index_server):

@@ -140,11 +140,16 @@ class Index {
     const buckets = await Promise.all(this.bucketsOf(word).slice(0, exact ? 1 : undefined).map((n) => this.bucket(n)));
     const scores = new Map();
     const terms = new Set();
-    for (const entry of buckets.flat()) {
-      if (exact ? entry.term !== word : !entry.term.startsWith(word)) continue;
+    const entries = buckets.flat().filter((entry) => (exact ? entry.term === word : entry.term.startsWith(word)));
+    // Every word found weighs as rare as the word typed (or, typed in part, as its commonest
+    // completion): a rare longer word must not outrank the common word itself.
+    const idf = (count) => Math.log(1 + (this.papers - count + 0.5) / (count + 0.5));
+    const itself = entries.find((entry) => entry.term === word);
+    const rarity = itself ? idf(itself.count) : Math.min(...entries.map((entry) => idf(entry.count)));
+    for (const entry of entries) {
       terms.add(entry.term);
       const similarity = entry.term === word ? 1 : LONGER_WORD * word.length / entry.term.length;
-      const weight = similarity * Math.log(1 + (this.papers - entry.count + 0.5) / (entry.count + 0.5)) / SCALE;
+      const weight = similarity * rarity / SCALE;
       const reader = new Reader(entry.postings);
       let number = 0;
       while (!reader.done) {

@@ -30,6 +30,7 @@
   let engine = null; // Promise of { index, words } once search-index.js is loaded
   let openedAt = 0;
   let loadingMore = false;
+  let shownGeneration = -1; // the search whose first results the list shows
   let results = []; // the current query's paper numbers, in display order
   let matched = new Set(); // the indexed words the current query matched, marked in its results
   let matching = []; // every paper the current query's words found, whatever the filters
@@ -74,6 +75,10 @@
     if (!toggle.checked) toggle.checked = true;
     input.setAttribute("aria-expanded", "true");
     load();
+    // Reopened on the results it showed before (closing forgot them): Back from one restores them.
+    if (shownGeneration === generation && list.dataset.query === input.value.trim() && input.value.trim()) {
+      remember({ page: location.pathname, ...shownState() });
+    }
   }
 
   function close() {
@@ -92,9 +97,13 @@
   // An arXiv id as the site shows it (arXiv:2407.21783), versioned (2407.21783v2) or as a link
   // (https://arxiv.org/abs/2407.21783v2, .../pdf/2407.21783.pdf, huggingface.co/papers/2407.21783) is
   // the bare id, which is what the index holds: "arxiv", "v2" or "huggingface" are words the paper lacks.
-  const ARXIV = /^(?:(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
+  const CITED = /(?:arxiv\.org\/(?:abs|pdf|html)\/|huggingface\.co\/papers\/|\barxiv:\s*)(\d{4}\.\d{4,5})/i;
+  const VERSIONED = /^(\d{4}\.\d{4,5})v\d+$/i;
 
-  const significant = (query) => query.split(/\s+/).map((word) => word.replace(ARXIV, "$1")).join(" ");
+  function significant(query) {
+    const cited = query.match(CITED); // "arXiv:2407.21783 [cs.AI]", a link with a query string, …
+    return cited ? cited[1] : query.split(/\s+/).map((word) => word.replace(VERSIONED, "$1")).join(" ");
+  }
 
   async function run() {
     if (!toggle.checked) return; // closed meanwhile: nothing to show, nothing to remember
@@ -129,16 +138,18 @@
     }
     if (!items) return;
     list.replaceChildren(...items);
+    shownGeneration = mine;
     scroller.scrollTop = 0;
     facets.hidden = false;
     const n = results.length;
     status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
     count(mine);
     // What the list shows, for the benchmark and the tests to wait on.
-    const shown = { query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value };
-    Object.assign(list.dataset, shown);
-    remember({ page: location.pathname, ...shown });
+    Object.assign(list.dataset, shownState(query));
+    remember({ page: location.pathname, ...shownState(query) });
   }
+
+  const shownState = (query = input.value.trim()) => ({ query, tag: tagSelect.value, year: yearSelect.value, sort: sortSelect.value });
 
   // Back from a result, the search is as it was left, so the next result is one click away. Kept
   // for this tab and page only (sessionStorage), and dropped once the search is closed or emptied.
@@ -173,7 +184,8 @@
     let counts;
     try {
       const { index } = await load();
-      counts = await index.counts(matching, { tag: tagSelect.value, year: yearSelect.value }, tagCounts);
+      // A tag chosen (here or restored by Back) is a tag filter used: its options are counted too.
+      counts = await index.counts(matching, { tag: tagSelect.value, year: yearSelect.value }, tagCounts || tagSelect.value !== "");
     } catch (error) {
       return; // the options keep the archive's counts
     }
@@ -201,7 +213,8 @@
 
   // The next results, once at a time: two scroll events must not both fetch the same ones.
   async function more() {
-    if (loadingMore || rendered >= results.length) return;
+    // Not before this search's first results are shown: it would fetch them a second time.
+    if (loadingMore || shownGeneration !== generation || rendered >= results.length) return;
     loadingMore = true;
     try {
       const items = await renderable(generation);
