@@ -36,6 +36,7 @@ STOP_WORDS = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", 
                         "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"))
 # A number with dots is one word (an arXiv id, "3.5"); otherwise letters and digits.
 TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[^\W_]+")
+ACCENTS = re.compile("[\u0300-\u036f]")  # combining diacritics: "García" is found as "Garcia"
 WORD_LENGTH = 64  # a longer token (a DNA string, a hash) is cut to its first 64 characters
 KEY_BYTES = 24  # a bucket's key is split no further: its file's name stays short
 # How much a word weighs in each part of a record: a title word far above an abstract word.
@@ -63,10 +64,11 @@ class Record:
 
 
 def words(text: str) -> list[str]:
-    """The indexed terms of a text, in order: normalised, lower-cased, stop words left out, plurals
-    folded (the browser does the same to a query, search-index.js)."""
-    # Lower-casing "İ" gives "i" and a combining dot, which would split "İbrahim" in two.
-    tokens = TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("i\u0307", "i"))
+    """The indexed terms of a text, in order: normalised, accents dropped, lower-cased, stop words
+    left out, plurals folded (the browser does the same to a query, search-index.js)."""
+    # Accents go before lower-casing, which would turn "İ" into "i" and a combining dot.
+    bare = ACCENTS.sub("", unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)))
+    tokens = TOKEN.findall(bare.lower())
     return [stem(token[:WORD_LENGTH]) for token in tokens if token not in STOP_WORDS]
 
 

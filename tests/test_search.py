@@ -456,6 +456,7 @@ def test_a_latex_non_breaking_space_separates_words(page, index_server):
 def test_authors_are_searchable(page, index_server):
     assert index_search(page, index_server, "Rombach") == ["papers/with-authors/"]
     assert index_search(page, index_server, "Björn Ommer") == ["papers/with-authors/"]
+    assert index_search(page, index_server, "bjorn") == ["papers/with-authors/"]  # accents are optional
 
 
 def test_tag_names_are_searchable(page, index_server):

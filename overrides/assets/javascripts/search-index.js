@@ -11,13 +11,14 @@ const STOP_WORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "fo
   "its", "of", "on", "or", "that", "the", "this", "to", "via", "we", "with"]);
 const TOKEN = /[0-9]+(?:\.[0-9]+)+|[\p{L}\p{N}]+/gu;
 const WORD_LENGTH = 64; // characters kept of a longer token
+const ACCENTS = /[\u0300-\u036f]/g; // combining diacritics: "García" is found as "Garcia"
 const SCALE = 8; // a stored weight is round(weight * SCALE)
 const LONGER_WORD = 0.5; // "splat" finds "splatting", below papers with the word "splat" itself
 const PREFIX_BYTES = 64000; // the most loaded for the longer words a word begins ("lo" begins thousands)
 const NAME = "="; // begins the term of a title's name (searchindex.name)
 
 export function words(text) {
-  return (text.normalize("NFKC").toLowerCase().replaceAll("i\u0307", "i").match(TOKEN) || [])
+  return (text.normalize("NFKC").normalize("NFD").replace(ACCENTS, "").toLowerCase().match(TOKEN) || [])
     .filter((token) => !STOP_WORDS.has(token)).map((token) => stem([...token].slice(0, WORD_LENGTH).join("")));
 }
 
