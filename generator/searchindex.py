@@ -92,10 +92,9 @@ def ordered(records: list[Record]) -> list[Record]:
 
 def build(records: list[Record], tag_names: list[str], bucket_bytes: int = BUCKET_BYTES) -> dict[str, bytes]:
     """Every file of the index, by its path in the index folder, for records in `ordered` order."""
-    fields = [_fields(r) for r in records]
     postings: dict[str, list[int]] = {}  # term -> paper number << 8 | weight, in number order
-    for number, parts in enumerate(fields):
-        for term, weight in _weights(parts).items():
+    for number, record in enumerate(records):
+        for term, weight in _weights(_fields(record)).items():
             postings.setdefault(term, []).append(number << 8 | weight)
     buckets = _buckets({term: _entry(term, postings[term]) for term in sorted(postings)}, bucket_bytes)
     files = {bucket_file(key): _gzip(b"".join(entries)) for key, entries in buckets}
@@ -117,8 +116,9 @@ def name(title: str) -> list[str]:
 
 
 def _fields(record: Record) -> dict[str, list[str]]:
-    return {"name": name(record.title), "title": words(record.title), "abstract": words(record.abstract), "arxiv": words(record.arxiv),
-            "tags": words(" ".join(record.tags)), "authors": words(" ".join(record.authors))}
+    return {"name": name(record.title), "title": words(record.title), "abstract": words(record.abstract),
+            "arxiv": words(record.arxiv), "tags": words(" ".join(record.tags)),
+            "authors": words(" ".join(record.authors))}
 
 
 def bucket_file(key: str) -> str:

@@ -213,19 +213,27 @@ def test_keyboard_selects_results_and_slash_focuses_the_box(page, seed_server):
     assert page.errors == []
 
 
-def test_scrolling_fast_to_the_end_loads_each_next_result_once(page, seed_server):
-    page.goto(seed_server.url)
-    search_for(page, "model")
-    page.evaluate("""() => {
+def scroll_results_to_end(page, times: int = 1) -> None:
+    page.evaluate("""times => {
         const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
-        for (let i = 0; i < 3; i += 1) {
+        for (let i = 0; i < times; i += 1) {
             scroller.scrollTop = scroller.scrollHeight;
             scroller.dispatchEvent(new Event('scroll'));
         }
-    }""")
+    }""", times)
+
+
+def result_links(page) -> list[str]:
+    return page.locator(".pda-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_scrolling_fast_to_the_end_loads_each_next_result_once(page, seed_server):
+    page.goto(seed_server.url)
+    search_for(page, "model")
+    scroll_results_to_end(page, times=3)
     page.wait_for_function("() => document.querySelectorAll('.pda-search .md-search-result__item').length >= 20")
     page.wait_for_timeout(300)  # a second load of the same results would have arrived by now
-    links = page.locator(".pda-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    links = result_links(page)
     assert len(links) == len(set(links)) and len(links) in (20, 30)
     assert page.errors == []
 
@@ -237,21 +245,13 @@ def test_scrolling_while_a_new_search_loads_neither_repeats_nor_skips_results(pa
     page.locator(".pda-search .md-search__input").fill("attention")
     page.wait_for_timeout(200)  # the new search is waiting for its papers' files
     for _ in range(5):
-        page.evaluate("""() => {
-            const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
-            scroller.scrollTop = scroller.scrollHeight;
-            scroller.dispatchEvent(new Event('scroll'));
-        }""")
+        scroll_results_to_end(page)
         page.wait_for_timeout(100)
     page.wait_for_function("() => document.querySelector('.pda-search .md-search-result__list').dataset.query === 'attention'")
-    page.evaluate("""() => {
-        const scroller = document.querySelector('.pda-search .md-search__scrollwrap');
-        scroller.scrollTop = scroller.scrollHeight;
-        scroller.dispatchEvent(new Event('scroll'));
-    }""")
+    scroll_results_to_end(page)
     page.wait_for_function("() => document.querySelectorAll('.pda-search .md-search-result__item').length >= 20")
     page.wait_for_timeout(1500)  # any second load of the same results would have arrived by now
-    links = page.locator(".pda-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    links = result_links(page)
     assert len(links) == len(set(links))
 
 
