@@ -3,9 +3,10 @@
 The rules (tagging.py) know a tag's words; they cannot know when those words mislead (an agent
 paper that mentions LLMs is not about LLMs; a paper benchmarked on ImageNet is not about vision).
 So for each tag a logistic regression reads the paper's words (TF-IDF of the abstract and of the
-title, counted three times) together with every tag's rule score, and learns from the labelled
-papers of content/tagging/labels.yml whose split is `tune`. A tag applies when its probability
-reaches THRESHOLD. Without labelled papers the rules decide alone, at their own threshold.
+title, counted three times), every tag's rule score, and the votes of its most similar labelled
+papers (what share of them carry each tag), and learns from the labelled papers of
+content/tagging/labels.yml whose split is `tune`. A tag applies when its probability reaches
+THRESHOLD. Without labelled papers the rules decide alone, at their own threshold.
 
 scikit-learn does the learning: well kept, already used for related papers, and deterministic.
 """
@@ -27,11 +28,15 @@ TITLE_REPEATS = 3
 RULE_SCALE = 10.0  # rule scores enter as score / RULE_SCALE, capped at RULE_CAP
 RULE_CAP = 3.0
 EXPLAINED = 6  # the strongest signals `archive explain` shows for a tag
+NEIGHBOURS = 15  # the most similar tune papers that vote, each weighed by its similarity
+CHUNK = 1000  # papers compared at a time: 50,000 against 3,000 tune papers at once would take 1.2 GB
 
 
 @dataclass(frozen=True)
 class Classifier:
     vectorizer: TfidfVectorizer
+    examples: csr_matrix  # the tune papers' words, to find a paper's most similar ones
+    tagged: np.ndarray  # the tune papers' tags: a row each, a column per slug (0 or 1)
     models: dict[str, LogisticRegression]  # a tag that no tune paper, or every one, has is left to the rules
 
 
@@ -53,14 +58,16 @@ def train(rules: Rules, slugs: list[str], labelled: list[Labelled]) -> Tagger:
     except ValueError:  # no tune papers, or no word in them to learn from: the rules decide alone
         return Tagger(rules, tuple(slugs), None)
     scores = [score(rules, i.title, i.abstract, i.keywords) for i in examples]
-    features = hstack([words, _rule_features(scores, slugs)]).tocsr()
+    tagged = np.array([[slug in item.tags for slug in slugs] for item in examples], dtype=float)
+    votes = _votes(words, words, tagged, themselves=True)
+    features = hstack([words, _rule_features(scores, slugs), csr_matrix(votes)]).tocsr()
     models = {}
     for slug in slugs:
         wanted = np.array([slug in item.tags for item in examples])
         if 0 < wanted.sum() < len(wanted):  # a tag every or no tune paper has is left to the rules
             models[slug] = LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
                                               random_state=0, max_iter=1000).fit(features, wanted)
-    return Tagger(rules, tuple(slugs), Classifier(vectorizer, models))
+    return Tagger(rules, tuple(slugs), Classifier(vectorizer, words, tagged, models))
 
 
 def decide(tagger: Tagger, texts: list[Text]) -> list[tuple[TagDecision, ...]]:
@@ -94,6 +101,7 @@ def signals(tagger: Tagger, text: Text, slug: str) -> list[tuple[str, float]]:
     row = _features(tagger, [text], [score(tagger.rules, *text)]).getrow(0).tocoo()
     names = [f"word '{w}'" for w in classifier.vectorizer.get_feature_names_out()]
     names += [f"rule score of {s}" for s in tagger.slugs]
+    names += [f"similar labelled papers tagged {s}" for s in tagger.slugs]
     weights = classifier.models[slug].coef_[0]
     pushed = sorted(((names[i], value * weights[i]) for i, value in zip(row.col, row.data)),
                     key=lambda kv: (-kv[1], kv[0]))
@@ -107,8 +115,29 @@ def _probabilities(tagger: Tagger, texts: list[Text], scores: list[list[TagDecis
 
 
 def _features(tagger: Tagger, texts: list[Text], scores: list[list[TagDecision]]) -> csr_matrix:
-    words = tagger.classifier.vectorizer.transform([_words(title, abstract) for title, abstract, _ in texts])
-    return hstack([words, _rule_features(scores, tagger.slugs)]).tocsr()
+    classifier = tagger.classifier
+    words = classifier.vectorizer.transform([_words(title, abstract) for title, abstract, _ in texts])
+    votes = _votes(words, classifier.examples, classifier.tagged)
+    return hstack([words, _rule_features(scores, tagger.slugs), csr_matrix(votes)]).tocsr()
+
+
+def _votes(words: csr_matrix, examples: csr_matrix, tagged: np.ndarray, themselves: bool = False) -> np.ndarray:
+    """For each paper, the share of its NEIGHBOURS most similar tune papers that carry each tag,
+    weighed by cosine similarity. A tune paper learning from its own votes must not count itself."""
+    votes = np.zeros((words.shape[0], tagged.shape[1]))
+    count = min(NEIGHBOURS, examples.shape[0] - themselves)
+    if count < 1:
+        return votes
+    for start in range(0, words.shape[0], CHUNK):
+        similar = (words[start:start + CHUNK] @ examples.T).toarray()
+        if themselves:
+            rows = np.arange(similar.shape[0])
+            similar[rows, start + rows] = -1.0
+        nearest = np.argsort(-similar, axis=1, kind="stable")[:, :count]
+        weights = np.clip(np.take_along_axis(similar, nearest, axis=1), 0.0, None)
+        totals = weights.sum(axis=1, keepdims=True)
+        votes[start:start + CHUNK] = np.einsum("pk,pkt->pt", weights, tagged[nearest]) / np.where(totals > 0, totals, 1.0)
+    return votes
 
 
 def _rule_features(scores: list[list[TagDecision]], slugs) -> csr_matrix:

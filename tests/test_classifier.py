@@ -1,5 +1,8 @@
 """The classifier learned from labelled papers: what it learns, that it is deterministic, its fallback."""
-from generator.classifier import THRESHOLD, decide, probabilities, signals, train
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from generator.classifier import THRESHOLD, _votes, decide, probabilities, signals, train
 from generator.models import Labelled
 from test_tagging import SLUGS, rules_of
 
@@ -61,3 +64,28 @@ def test_too_few_tune_papers_to_learn_from_leave_the_rules_alone():
     for papers in (one, one * 3, [Labelled("The", "a an the of", frozenset({"llm"}), "tune")] * 2):
         tagger = train(rules_of(), sorted(SLUGS), papers)
         assert [d.tag for d in decide(tagger, [("An LLM", "A large language model.", ())])[0]] == ["llm"]
+
+
+def test_similar_labelled_papers_vote_for_their_tags_weighed_by_similarity():
+    examples = csr_matrix([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+    tagged = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    votes = _votes(csr_matrix([[1.0, 0.0]]), examples, tagged)
+    # similarities 1, 0 and 0.6: tag 0 has weight 1.6 of 1.6, tag 1 0.6 of 1.6
+    assert votes.round(3).tolist() == [[1.0, 0.375]]
+    itself = _votes(examples, examples, tagged, themselves=True)
+    assert itself[0].round(3).tolist() == [1.0, 1.0]  # its own row does not vote: only the third is similar
+
+
+def test_a_paper_like_a_labelled_one_is_explained_by_its_labelled_neighbours():
+    tagger = train(rules_of(), sorted(SLUGS), labelled())
+    found = signals(tagger, ("Bench 3", BENCH.format(3), ()), "datasets-benchmarks")
+    assert "similar labelled papers tagged datasets-benchmarks" in [name for name, _ in found]
+
+
+def test_votes_are_the_same_whatever_the_chunk_size(monkeypatch):
+    from generator import classifier
+    tagger = train(rules_of(), sorted(SLUGS), labelled())
+    examples, tagged = tagger.classifier.examples, tagger.classifier.tagged
+    whole = _votes(examples, examples, tagged, themselves=True)
+    monkeypatch.setattr(classifier, "CHUNK", 5)  # 24 papers: chunks of 5, the last one short
+    assert np.array_equal(_votes(examples, examples, tagged, themselves=True), whole)
