@@ -36,6 +36,7 @@ CHUNK = 1000  # papers compared at a time: 50,000 against 3,000 tune papers at o
 class Classifier:
     vectorizer: TfidfVectorizer
     examples: csr_matrix  # the tune papers' words, to find a paper's most similar ones
+    titles: tuple[str, ...]  # the tune papers' titles, to name them in `archive explain`
     tagged: np.ndarray  # the tune papers' tags: a row each, a column per slug (0 or 1)
     models: dict[str, LogisticRegression]  # a tag that no tune paper, or every one, has is left to the rules
 
@@ -67,7 +68,7 @@ def train(rules: Rules, slugs: list[str], labelled: list[Labelled]) -> Tagger:
         if 0 < wanted.sum() < len(wanted):  # a tag every or no tune paper has is left to the rules
             models[slug] = LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
                                               random_state=0, max_iter=1000).fit(features, wanted)
-    return Tagger(rules, tuple(slugs), Classifier(vectorizer, words, tagged, models))
+    return Tagger(rules, tuple(slugs), Classifier(vectorizer, words, tuple(i.title for i in examples), tagged, models))
 
 
 def decide(tagger: Tagger, texts: list[Text]) -> list[tuple[TagDecision, ...]]:
@@ -106,6 +107,18 @@ def signals(tagger: Tagger, text: Text, slug: str) -> list[tuple[str, float]]:
     pushed = sorted(((names[i], value * weights[i]) for i, value in zip(row.col, row.data)),
                     key=lambda kv: (-kv[1], kv[0]))
     return [(name, round(float(w), 2)) for name, w in pushed[:EXPLAINED] if w > 0]
+
+
+def neighbours(tagger: Tagger, text: Text, count: int = 3) -> list[tuple[float, str, tuple[str, ...]]]:
+    """The labelled papers most similar to a text, whose tags vote for its own: similarity, title, tags."""
+    classifier = tagger.classifier
+    if classifier is None:
+        return []
+    words = classifier.vectorizer.transform([_words(text[0], text[1])])
+    similar = (words @ classifier.examples.T).toarray()[0]
+    nearest = sorted(range(len(similar)), key=lambda i: (-similar[i], i))[:count]
+    return [(round(float(similar[i]), 2), classifier.titles[i],
+             tuple(s for s, has in zip(tagger.slugs, classifier.tagged[i]) if has)) for i in nearest if similar[i] > 0]
 
 
 def _probabilities(tagger: Tagger, texts: list[Text], scores: list[list[TagDecision]]) -> list[dict[str, float]]:

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from .links import urls
 from .models import Paper
-from .classifier import THRESHOLD, Tagger, decide, probabilities, signals
+from .classifier import THRESHOLD, Tagger, decide, neighbours, probabilities, signals
 from .tagging import score
 
 NEAR = 0.3  # `archive explain` lists tags this probable as near misses
@@ -35,6 +35,9 @@ def explain(paper: Paper, tagger: Tagger) -> str:
     lines = [f"{paper.title}", f"papers/{paper.slug}/  tags: {', '.join(paper.tags) or 'none'}",
              f"a tag applies at probability {THRESHOLD:g} (classifier learned from content/tagging/labels.yml)"
              if learned else f"a tag applies at rule score {rules.threshold:g}"]
+    if similar := neighbours(tagger, text):
+        lines.append("most similar labelled papers (their tags count as votes):")
+        lines += [f"      {share:.2f}  {title} [{', '.join(tags) or 'no tags'}]" for share, title, tags in similar]
     for decision in paper.evidence:
         if decision.source == "correction":
             lines.append(f"  + {decision.tag}: {decision.note}")

@@ -76,3 +76,5 @@ def test_explain_prints_each_tag_with_its_evidence(project, capsys, monkeypatch)
     out = capsys.readouterr().out
     assert "attention" in out and "flashattention" in out.lower()
     assert "title" in out and "score" in out.lower()
+    # FlashAttention is itself a labelled paper, so it is its own most similar one, with its hand-made tags
+    assert "most similar labelled papers (their tags count as votes):\n      1.00  FlashAttention: Fast" in out
