@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import archive as archiving
+from . import incremental as stages
 from .config import Project, SiteSettings, read_settings
 from .corrections import check_papers, read_correction
 from .errors import ContentError, Problem, UserError, errors_only
@@ -57,7 +58,7 @@ def read_tagger(project: Project, problems: list[Problem]) -> tuple[list[Tag], T
         problems += found
     if rules is None or errors_only(problems):
         return tags, None
-    return tags, train(rules, [t.slug for t in tags], labelled)
+    return tags, stages.trained(project, lambda: train(rules, [t.slug for t in tags], labelled))
 
 
 def read_digests(project: Project, problems: list[Problem]) -> list[Digest]:

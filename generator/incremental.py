@@ -17,13 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
 import posixpath
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -36,6 +38,8 @@ DOCS = "docs.json"  # in build/: the files of build/docs the last generator run 
 TAGS = "tags.pickle"  # in build/: the rules' decisions for each paper's text (archive.tag)
 WORDS = "words.pickle"  # in build/: the words of each paper's text, for related papers (related.vectors)
 PLUGIN_SEARCH = {"search", "material/search"}
+KEPT_TAGGERS = 4  # trained taggers kept in the user's cache: a few checkouts or branches of labels
+T = TypeVar("T")
 VERSIONED = ("mkdocs", "mkdocs-material", "minify-html")
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -90,6 +94,28 @@ def record_tags(project: Project, known: dict[str, tuple]) -> None:
     _store_cache(project.build_dir / TAGS, _tags_version(project), known)
 
 
+def trained(project: Project, train: Callable[[], T]) -> T:
+    """The tagger trained from the project's labels, rules and vocabulary: from the user's cache when the
+    same files were trained on before by the same code and libraries (training takes seconds, loading
+    milliseconds), else trained now and kept there. A cache that cannot be written is only slower."""
+    version = _tags_version(project)
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paper-digest-archive"
+    path = folder / f"tagger-{version[:32]}.pickle"
+    found = _load_cache(path, version)
+    if found:
+        path.touch()  # recently used: kept by the pruning below
+        return found["tagger"]
+    tagger = train()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _store_cache(path, version, {"tagger": tagger})
+        for stale in sorted(folder.glob("tagger-*.pickle"), key=lambda f: f.stat().st_mtime)[:-KEPT_TAGGERS]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return tagger
+
+
 def known_words(project: Project) -> dict[bytes, str]:
     """The words of each paper's text from the last build, if found by the same code (else empty)."""
     return _load_cache(project.build_dir / WORDS, _words_version())
@@ -103,14 +129,16 @@ def _load_cache(path: Path, version: str) -> dict:
     try:
         with path.open("rb") as file:
             recorded, known = pickle.load(file)  # written by _store_cache below, never from elsewhere
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
         return {}
     return known if recorded == version else {}
 
 
 def _store_cache(path: Path, version: str, known: dict) -> None:
-    with path.open("wb") as file:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # another build may be reading it
+    with partial.open("wb") as file:
         pickle.dump((version, known), file, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
 
 
 def _tags_version(project: Project) -> str:

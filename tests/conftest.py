@@ -42,6 +42,19 @@ def project_of_digests(destination: Path, digests: dict[str, tuple[str, str]]) -
     return project
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tagger_cache(tmp_path_factory):
+    """Trained taggers are kept in the user's cache (incremental.trained): the suite has one of its own,
+    shared by every build of a copy of the project, as a user's checkouts share theirs."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def project(tmp_path) -> Project:
     return copy_project(tmp_path / "project")

@@ -89,3 +89,38 @@ def test_votes_are_the_same_whatever_the_chunk_size(monkeypatch):
     whole = _votes(examples, examples, tagged, themselves=True)
     monkeypatch.setattr(classifier, "CHUNK", 5)  # 24 papers: chunks of 5, the last one short
     assert np.array_equal(_votes(examples, examples, tagged, themselves=True), whole)
+
+
+def test_a_trained_tagger_is_kept_in_the_users_cache_until_what_it_learned_from_changes(project, tmp_path,
+                                                                                        monkeypatch):
+    from generator import incremental
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    trainings = []
+
+    def train_once():
+        trainings.append(1)
+        return {"trained": len(trainings)}
+    assert incremental.trained(project, train_once) == {"trained": 1}
+    assert incremental.trained(project, train_once) == {"trained": 1}  # loaded, not trained again
+    with project.labels.open("a", encoding="utf-8") as labels:
+        labels.write("# a comment changes the file: what was learned from it may differ\n")
+    assert incremental.trained(project, train_once) == {"trained": 2}
+    assert len(list((tmp_path / "cache" / "paper-digest-archive").glob("tagger-*.pickle"))) == 2
+
+
+def test_a_cache_that_cannot_be_written_only_makes_training_slower(project, tmp_path, monkeypatch):
+    from generator import incremental
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert incremental.trained(project, lambda: "trained") == "trained"
+
+
+def test_the_cache_keeps_only_the_most_recently_used_taggers(project, tmp_path, monkeypatch):
+    from generator import incremental
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for n in range(incremental.KEPT_TAGGERS + 2):
+        with project.labels.open("a", encoding="utf-8") as labels:
+            labels.write(f"# version {n}\n")
+        incremental.trained(project, lambda: n)
+    assert len(list((tmp_path / "paper-digest-archive").glob("tagger-*.pickle"))) == incremental.KEPT_TAGGERS
+    assert incremental.trained(project, lambda: "trained again") == incremental.KEPT_TAGGERS + 1  # the newest
