@@ -50,15 +50,19 @@ def read_vocabulary(project: Project, problems: list[Problem]) -> tuple[list[Tag
 
 
 def read_tagger(project: Project, problems: list[Problem]) -> tuple[list[Tag], Tagger | None]:
-    """The vocabulary, and the tagger: the rules, trained on the labelled papers if there are any."""
+    """The vocabulary, and the tagger: the rules, trained on the labelled papers if there are any.
+    Labels that a cached tagger was trained on are not read again (incremental.trained)."""
     tags, rules = read_vocabulary(project, problems)
-    labelled = []
-    if project.labels.exists() and (text := _text(project, project.labels, problems)) is not None:
-        labelled, found = read_labels(text, project.relative(project.labels), {t.slug for t in tags})
-        problems += found
     if rules is None or errors_only(problems):
         return tags, None
-    return tags, stages.trained(project, lambda: train(rules, [t.slug for t in tags], labelled))
+
+    def learn() -> Tagger | None:
+        labelled = []
+        if project.labels.exists() and (text := _text(project, project.labels, problems)) is not None:
+            labelled, found = read_labels(text, project.relative(project.labels), {t.slug for t in tags})
+            problems.extend(found)
+        return None if errors_only(problems) else train(rules, [t.slug for t in tags], labelled)
+    return tags, stages.trained(project, learn)
 
 
 def read_digests(project: Project, problems: list[Problem]) -> list[Digest]:

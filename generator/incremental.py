@@ -94,10 +94,11 @@ def record_tags(project: Project, known: dict[str, tuple]) -> None:
     _store_cache(project.build_dir / TAGS, _tags_version(project), known)
 
 
-def trained(project: Project, train: Callable[[], T]) -> T:
+def trained(project: Project, train: Callable[[], T | None]) -> T | None:
     """The tagger trained from the project's labels, rules and vocabulary: from the user's cache when the
     same files were trained on before by the same code and libraries (training takes seconds, loading
-    milliseconds), else trained now and kept there. A cache that cannot be written is only slower."""
+    milliseconds), else trained now and kept there, unless training found errors (None). A cache that
+    cannot be written is only slower."""
     version = _tags_version(project)
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paper-digest-archive"
     path = folder / f"tagger-{version[:32]}.pickle"
@@ -106,6 +107,8 @@ def trained(project: Project, train: Callable[[], T]) -> T:
         path.touch()  # recently used: kept by the pruning below
         return found["tagger"]
     tagger = train()
+    if tagger is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _store_cache(path, version, {"tagger": tagger})
