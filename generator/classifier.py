@@ -149,7 +149,8 @@ def _votes(words: csr_matrix, examples: csr_matrix, tagged: np.ndarray, themselv
         nearest = np.argpartition(-similar, count - 1, axis=1)[:, :count]  # unordered: only their sum counts
         weights = np.clip(np.take_along_axis(similar, nearest, axis=1), 0.0, None)
         totals = weights.sum(axis=1, keepdims=True)
-        votes[start:start + CHUNK] = np.einsum("pk,pkt->pt", weights, tagged[nearest]) / np.where(totals > 0, totals, 1.0)
+        shares = np.einsum("pk,pkt->pt", weights, tagged[nearest])
+        votes[start:start + CHUNK] = shares / np.where(totals > 0, totals, 1.0)
     return votes
 
 

@@ -136,7 +136,8 @@ COMMANDS = {
     "serve": (cmd_serve, "live preview on localhost; regenerates when content/ changes"),
     "check": (cmd_check, "validate all content without building; exit 1 listing every error"),
     "export": (cmd_export, "every paper as JSON Lines on stdout, sorted by slug"),
-    "explain": (cmd_explain, "show why a paper has its tags: rules, matched words, scores, the classifier's probability, corrections"),
+    "explain": (cmd_explain, "show why a paper has its tags: rule terms and scores, the classifier's probability, "
+                             "the similar labelled papers, corrections"),
     "eval-tags": (cmd_eval_tags, "precision, recall and F1 of the tagger against hand-labelled papers"),
     "fetch": (cmd_fetch, "download days' digests from the Daily Papers site into content/digests"),
     "import": (cmd_import, "add saved Daily Papers day pages or API responses to content/digests, offline"),
