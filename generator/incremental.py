@@ -14,6 +14,7 @@ the re-rendered pages, so a site with one always builds in full.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -102,20 +103,19 @@ def trained(project: Project, train: Callable[[], T | None]) -> T | None:
     version = _tags_version(project)
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paper-digest-archive"
     path = folder / f"tagger-{version[:32]}.pickle"
-    found = _load_cache(path, version)
-    if found:
-        path.touch()  # recently used: kept by the pruning below
+    if found := _load_cache(path, version):
+        with contextlib.suppress(OSError):
+            path.touch()  # recently used: kept by the pruning below
         return found["tagger"]
     tagger = train()
     if tagger is None:
         return None
-    try:
+    with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         _store_cache(path, version, {"tagger": tagger})
-        for stale in sorted(folder.glob("tagger-*.pickle"), key=lambda f: f.stat().st_mtime)[:-KEPT_TAGGERS]:
+        others = sorted((f for f in folder.glob("tagger-*.pickle") if f != path), key=lambda f: f.stat().st_mtime)
+        for stale in others[:max(len(others) - (KEPT_TAGGERS - 1), 0)]:  # the oldest; never the one just kept
             stale.unlink(missing_ok=True)
-    except OSError:
-        pass
     return tagger
 
 
