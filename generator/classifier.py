@@ -63,8 +63,8 @@ def train(rules: Rules, slugs: list[str], labelled: list[Labelled]) -> Tagger:
     votes = _votes(words, words, tagged, themselves=True)
     features = hstack([words, _rule_features(scores, slugs), csr_matrix(votes)]).tocsr()
     models = {}
-    for slug in slugs:
-        wanted = np.array([slug in item.tags for item in examples])
+    for slug, column in zip(slugs, tagged.T):
+        wanted = column.astype(bool)
         if 0 < wanted.sum() < len(wanted):  # a tag every or no tune paper has is left to the rules
             models[slug] = LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
                                               random_state=0, max_iter=1000).fit(features, wanted)
