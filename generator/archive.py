@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from . import slugs
+from .latex import readable
 from .models import Archive, Correction, Day, Digest, Entry, Paper, SourceMeta, Tag
 from .classifier import Tagger, decide
 from .tagging import apply_correction
@@ -54,7 +55,9 @@ def _paper(slug: str, group: _Group) -> Paper:
     for _, entry in reversed(group.entries):  # the newest record knows most (upvotes, stars)
         meta = meta.merged(entry.meta)
     dates = tuple(sorted({digest.date for digest, _ in group.entries}))
-    return Paper(slug=slug, title=first.title, abstract=first.abstract, dates=dates, meta=meta)
+    # Titles stay as written: they make the slugs, which are permanent URLs.
+    abstract, math = readable(first.abstract)
+    return Paper(slug=slug, title=first.title, abstract=abstract, dates=dates, meta=meta, math=math)
 
 
 def tag(papers: list[Paper], tagger: Tagger, known: dict[str, tuple] | None = None) -> list[Paper]:

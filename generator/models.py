@@ -87,11 +87,12 @@ class Labelled:
 class Paper:
     slug: str
     title: str
-    abstract: str
+    abstract: str  # LaTeX text markup resolved (latex.py), math kept as written
     dates: tuple[dt.date, ...]  # every date it was featured on, ascending
     meta: SourceMeta = SourceMeta()
     tags: tuple[str, ...] = ()  # sorted slugs
     evidence: tuple[TagDecision, ...] = ()
+    math: tuple[tuple[int, int], ...] = ()  # where the abstract's math is, for the page to typeset
 
     @property
     def last_featured(self) -> dt.date:

@@ -14,7 +14,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import cite
+from . import cite, latex
 from .config import Project
 from .links import linkify, urls
 from .pages import PagePlan
@@ -71,7 +71,9 @@ def render(plan: PagePlan, env: jinja2.Environment) -> str:
     context = dict(plan.context, title=plan.title, front_matter=front_matter(plan),
                    link=lambda url: relative_link(plan.url, url))
     if "paper" in context:
-        context["abstract_html"] = Markup(linkify(context["paper"].abstract))
+        paper = context["paper"]
+        context["abstract_html"] = Markup("".join(f'<span class="pda-math">{escape(piece)}</span>' if math
+                                                  else linkify(piece) for math, piece in latex.pieces(paper.abstract, paper.math)))
         context["abstract_links"] = urls(context["paper"].abstract)
     return env.get_template(plan.template).render(context)
 

@@ -429,7 +429,9 @@ def index_server(tmp_path_factory):
     report = search.write_index(archive, site)
     assert report.papers == len(papers) and report.seconds > 0 and report.bytes > 0
     shutil.copy2(ENGINE, site)
-    (site / "index.html").write_text('<!doctype html><html lang="en"><body></body></html>', encoding="utf-8")
+    # An empty icon: Chromium would otherwise ask for /favicon.ico and log its 404 as a page error.
+    (site / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
+                                     '</head><body></body></html>', encoding="utf-8")
     server = SiteServer(site)
     yield server
     server.close()
