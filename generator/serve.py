@@ -1,10 +1,14 @@
-"""Live preview: MkDocs' dev server on the generated docs, regenerated whenever content/ changes."""
+"""Live preview: MkDocs' dev server on the generated docs, regenerated whenever content/ changes.
+
+The search index is written among the docs, so the preview's search works as the built site's does."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
 
+from . import search
 from .config import Project
 from .errors import ContentError
 from .site import generate
@@ -18,9 +22,15 @@ def _snapshot(project: Project) -> dict[str, float]:
     return {str(p): p.stat().st_mtime for p in files}
 
 
+def _preview(project: Project) -> tuple:
+    report, pages, _, archive = generate(project)
+    search.write_index(archive, project.docs_dir)
+    return report, pages
+
+
 def _regenerate(project: Project) -> None:
     try:
-        report, pages, *_ = generate(project)
+        report, pages = _preview(project)
         print(f"regenerated: {report.written} of {pages} pages changed", flush=True)
     except ContentError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr, flush=True)
@@ -28,7 +38,7 @@ def _regenerate(project: Project) -> None:
 
 
 def serve(project: Project, addr: str) -> None:
-    generate(project)
+    _preview(project)
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.build_dir / "mkdocs.yml"),
                "--dev-addr", addr]
     server = subprocess.Popen(command)
@@ -43,3 +53,5 @@ def serve(project: Project, addr: str) -> None:
     finally:
         server.terminate()
         server.wait()
+        # `archive build` writes its own index into site/: this one would only be copied there first.
+        shutil.rmtree(project.docs_dir / search.OUTPUT, ignore_errors=True)
