@@ -15,7 +15,7 @@ import re
 _SPANS = re.compile(r"(\\\$|\$\$[^$]+\$\$|\$[^$]+\$)")
 _PROSE = re.compile(r"(?:[A-Za-z]{2,}\s+){3}")
 _ESCAPED = re.compile(r"\\([%&_#$])")
-_WRAPPERS = re.compile(r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|textup|emph|underline|mbox)\{([^{}]*)\}")
+_WRAPPERS = re.compile(r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|textup|emph|underline|mbox|url)\{([^{}]*)\}")
 _HREF = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
 _ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etc": "etc.", "etal": "et al.", "vs": "vs."}
 _SYMBOLS = {

@@ -12,6 +12,7 @@ from . import search
 from .config import Project
 from .errors import ContentError
 from .site import generate
+from .writer import WriteReport
 
 POLL_SECONDS = 1.0
 
@@ -22,7 +23,8 @@ def _snapshot(project: Project) -> dict[str, float]:
     return {str(p): p.stat().st_mtime for p in files}
 
 
-def _preview(project: Project) -> tuple:
+def _preview(project: Project) -> tuple[WriteReport, int]:
+    """The docs and their search index; the write report and the page count."""
     report, pages, _, archive = generate(project)
     search.write_index(archive, project.docs_dir)
     return report, pages

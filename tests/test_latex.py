@@ -17,6 +17,7 @@ def math_of(text: str) -> list[str]:
     ("approximately \\textasciitilde42\\% time", "approximately ~42% time"),
     ("video editing, \\etc. However, \\eg tables and \\ie rows", "video editing, etc. However, e.g. tables and i.e. rows"),
     ("see \\href{https://x.org/a}{our site}", "see our site (https://x.org/a)"),
+    ("code at \\url{https://github.com/o/r}.", "code at https://github.com/o/r."),
     ("end-to\\nobreakdash-end and long\\allowbreak{}words", "end-to-end and longwords"),
     ("a 5.18\\times{} speed-up.", "a 5.18× speed-up."),
 ])
