@@ -1,6 +1,7 @@
 """Search: the index's ranking read by search-index.js, and the header search box, in headless Chromium."""
 import datetime as dt
 import gzip
+import json
 import re
 import shutil
 import time
@@ -37,6 +38,15 @@ def search_for(page, query: str, **choices) -> list[str]:
 def test_flashattention_finds_the_flashattention_paper_first(page, seed_server):
     page.goto(seed_server.url)
     assert search_for(page, "FlashAttention")[0] == FLASH
+    assert page.errors == []
+
+
+def test_a_misspelt_word_is_searched_as_the_nearest_word_and_the_status_says_so(page, seed_server):
+    page.goto(seed_server.url)
+    assert search_for(page, "FlashAtention")[0] == FLASH
+    status = page.locator(".pda-search .md-search-result__meta").inner_text()
+    assert re.search(r"^\d+ matching papers? \(searched “flashattention” for “flashatention”: no paper has the word typed\)$",
+                     status), status
     assert page.errors == []
 
 
@@ -527,3 +537,67 @@ def test_the_browser_splits_words_as_the_index_does(page, index_server):
     assert split == [searchindex.words(text) for text in texts]
 
 
+
+
+def corrected_search(page, server, query: str) -> tuple[list[str], dict[str, str]]:
+    """The URLs search-index.js finds for `query`, and each word it read as another."""
+    page.goto(server.url)
+    return tuple(page.evaluate("""async query => {
+        const engine = await import('./search-index.js');
+        const index = await engine.openIndex(new URL('search-index/', location.href));
+        const found = await index.search(query);
+        const urls = await Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
+        return [urls, Object.fromEntries(found.corrected)];
+    }""", query))
+
+
+def test_a_word_no_paper_has_is_read_as_the_nearest_word_papers_have(page, index_server):
+    both = ["papers/in-title/", "papers/abstract-only/"]
+    assert corrected_search(page, index_server, "zebrafsh") == (both, {"zebrafsh": "zebrafish"})  # dropped
+    assert corrected_search(page, index_server, "zerbafish") == (both, {"zerbafish": "zebrafish"})  # swapped
+    assert corrected_search(page, index_server, "zebrafish trackng") == (["papers/in-title/"], {"trackng": "tracking"})
+    assert corrected_search(page, index_server, "zebrafish") == (both, {})  # a word papers have is never read as another
+    assert corrected_search(page, index_server, "zebx") == ([], {})  # too short to guess
+    assert corrected_search(page, index_server, "quagmire") == ([], {})  # no word within an edit: nothing
+
+
+def test_edit_distance_counts_insertions_deletions_changes_and_swaps(page, index_server):
+    page.goto(index_server.url)
+    pairs = [["tranformer", "transformer"], ["trasnformer", "transformer"], ["difusion", "diffusion"],
+             ["attention", "attention"], ["abc", "xyz"], ["ca", "abc"], ["modèle", "modele"], ["a", "abcdef"]]
+    found = page.evaluate("""async pairs => {
+        const engine = await import('./search-index.js');
+        return pairs.map(([a, b]) => engine.distance(a, b, 2));
+    }""", pairs)
+    assert found == [1, 1, 1, 0, 3, 3, 1, 3]  # 3: more than the limit of 2 (a swap is not edited again: "ca", "abc")
+
+
+@pytest.fixture(scope="module")
+def split_index_server(tmp_path_factory):
+    """An index cut into many small buckets, as a large archive's is: a typo's word is in another."""
+    site = tmp_path_factory.mktemp("split")
+    words = ["transformer", "transport", "translation", "trace", "tree", "diffusion", "difference", "dinosaur",
+             "attention", "atlas", "attack", "retrieval", "reinforcement", "robot"]
+    records = [searchindex.Record(f"papers/{word}/", f"{word.capitalize()} Study", f"On {word} and more {word}.",
+                                  "2025-03-11", "", (), ()) for word in words]
+    files = searchindex.build(records, [], bucket_bytes=20)  # keys such as "transf", "transl", "tre"
+    assert len(json.loads(gzip.decompress(files["index.pda"]))["buckets"]) > 10
+    for name, data in files.items():
+        path = site / "search-index" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    shutil.copy2(ENGINE, site)
+    (site / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
+                                     '</head><body></body></html>', encoding="utf-8")
+    server = SiteServer(site)
+    yield server
+    server.close()
+
+
+def test_in_a_large_index_a_typo_is_found_in_the_buckets_near_its_start(page, split_index_server):
+    assert corrected_search(page, split_index_server, "tranformer") == (["papers/transformer/"], {"tranformer": "transformer"})
+    assert corrected_search(page, split_index_server, "difusion") == (["papers/diffusion/"], {"difusion": "diffusion"})
+    assert corrected_search(page, split_index_server, "atention") == (["papers/attention/"], {"atention": "attention"})
+    assert corrected_search(page, split_index_server, "reinforcment") == (["papers/reinforcement/"],
+                                                                          {"reinforcment": "reinforcement"})
+    assert corrected_search(page, split_index_server, "rransformer") == ([], {})  # its first letter: not guessed

@@ -16,6 +16,9 @@ const SCALE = 8; // a stored weight is round(weight * SCALE)
 const LONGER_WORD = 0.5; // "splat" finds "splatting", below papers with the word "splat" itself
 const PREFIX_BYTES = 64000; // the most loaded for the longer words a word begins ("lo" begins thousands)
 const NAME = "="; // begins the term of a title's name (searchindex.name)
+const TYPO_WORD = 5; // a word this long that no paper holds is read as the closest word papers hold
+const TYPO_EDITS = (word) => ([...word].length >= 9 ? 2 : 1); // letters added, dropped, changed or swapped
+const TYPO_BYTES = 24000; // the most loaded to correct one word (about 6 buckets)
 
 export function words(text) {
   return (text.normalize("NFKC").normalize("NFD").replace(ACCENTS, "").toLowerCase().match(TOKEN) || [])
@@ -162,6 +165,47 @@ class Index {
     return { scores, terms };
   }
 
+  // For a word no paper holds, the word papers hold fewest edits away (within TYPO_EDITS), the
+  // commonest of equals: "tranformer" is read as "transformer". It is looked for in the buckets whose
+  // key is within an edit of the word's start, the nearest and longest keys first, within TYPO_BYTES
+  // (at 50,000 papers, 15 of 16 common misspellings are corrected so). In an index of more than one
+  // bucket, a typo in the first letter is not corrected.
+  async nearest(word) {
+    const letters = [...word];
+    if (letters.length < TYPO_WORD || /^[0-9.]+$/.test(word)) return null;
+    const offBy = (key) => {
+      if (!key) return 0; // the one bucket of a small index: every word's
+      if (key[0] !== word[0]) return 2;
+      const length = [...key].length;
+      let least = 2;
+      for (let cut = Math.max(1, length - 1); cut <= length + 1; cut += 1) {
+        least = Math.min(least, distance(key, letters.slice(0, cut).join(""), 1));
+      }
+      return least;
+    };
+    const near = this.keys.map((key, n) => ({ n, length: [...key].length, off: offBy(key) }))
+      .filter(({ off }) => off <= 1).sort((a, b) => a.off - b.off || b.length - a.length || a.n - b.n);
+    const chosen = [];
+    let bytes = 0;
+    for (const { n } of near) {
+      if (chosen.length && bytes + this.sizes[n] > TYPO_BYTES) continue;
+      chosen.push(n);
+      bytes += this.sizes[n];
+    }
+    const allowed = TYPO_EDITS(word);
+    let best = null;
+    for (const terms of await Promise.all(chosen.map((n) => this.bucket(n)))) {
+      for (const { term, count } of terms) {
+        if (term.startsWith(NAME)) continue;
+        const edits = distance(word, term, allowed);
+        if (edits <= allowed && (!best || edits < best.edits || (edits === best.edits && count > best.count))) {
+          best = { term, count, edits };
+        }
+      }
+    }
+    return best && best.term;
+  }
+
   async members(tag) {
     const n = this.tags.findIndex(([name]) => name === tag);
     if (n < 0) return new Set();
@@ -181,15 +225,24 @@ class Index {
     return [this.dates[inYear[0]][1], next ? next[1] : this.papers];
   }
 
-  // Papers holding every word of `query` (or longer words they begin), in the tag and year
-  // chosen, best first or newest first: { numbers, terms, matching }, terms being the indexed words
-  // matched, to mark in results, and matching every paper the words found, whatever the filters.
+  // Papers holding every word of `query` (or longer words they begin, or for a word no paper holds,
+  // its nearest), in the tag and year chosen, best first or newest first: { numbers, terms, matching,
+  // corrected }, terms being the indexed words matched, to mark in results, matching every paper the
+  // words found, whatever the filters, and corrected each word typed that was read as another.
   async search(query, { tag = "", year = "", sort = "" } = {}) {
     const all = words(query);
     const queryWords = [...new Set(all)];
-    if (!queryWords.length) return { numbers: [], terms: new Set(), matching: [] };
+    if (!queryWords.length) return { numbers: [], terms: new Set(), matching: [], corrected: new Map() };
     const [named, ...found] = await Promise.all([this.matches(NAME + all.join(""), true),
       ...queryWords.map((word) => this.matches(word))]);
+    const corrected = new Map(); // word typed -> the word searched instead
+    await Promise.all(found.map(async (matched, i) => {
+      const near = matched.scores.size ? null : await this.nearest(queryWords[i]);
+      if (near) {
+        corrected.set(queryWords[i], near);
+        found[i] = await this.matches(near, true);
+      }
+    }));
     found.sort((a, b) => a.scores.size - b.scores.size); // the rarest word first: fewest papers to test
     const scores = new Map();
     for (const [number, score] of found[0].scores) {
@@ -212,7 +265,7 @@ class Index {
     } else {
       numbers.sort(byScore);
     }
-    return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])), matching };
+    return { numbers, terms: new Set(found.flatMap((f) => [...f.terms])), matching, corrected };
   }
 
   // How many of `matching` are in each year, and (with `withTags`, which loads every tag's paper
@@ -242,4 +295,28 @@ class Index {
     }
     return low;
   }
+}
+
+// Edits (insertions, deletions, substitutions, swaps of neighbours) from `a` to `b`, or more than
+// `limit` once that is certain: optimal string alignment, row by row.
+export function distance(a, b, limit) {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let before = null;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
+        row[j] = Math.min(row[j], before[j - 2] + 1);
+      }
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[y.length];
 }

@@ -34,6 +34,7 @@
   let results = []; // the current query's paper numbers, in display order
   let matched = new Set(); // the indexed words the current query matched, marked in its results
   let matching = []; // every paper the current query's words found, whatever the filters
+  let corrected = new Map(); // each word typed that no paper has -> the nearest word searched instead
   let tagCounts = false; // counted in the tag filter's options once it is first used: it loads every tag's list
   let rendered = 0;
   let active = -1;
@@ -127,6 +128,7 @@
       results = found.numbers;
       matched = found.terms;
       matching = found.matching;
+      corrected = found.corrected;
       rendered = 0;
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -142,7 +144,9 @@
     scroller.scrollTop = 0;
     facets.hidden = false;
     const n = results.length;
-    status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
+    const instead = [...corrected].map(([typed, read]) => `“${read}” for “${typed}”`).join(", ");
+    status.textContent = (n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`)
+      + (instead ? ` (searched ${instead}: no paper has the word typed)` : "");
     count(mine);
     // What the list shows, for the benchmark and the tests to wait on.
     Object.assign(list.dataset, shownState(query));
