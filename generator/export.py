@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 from typing import Iterable, Iterator
 
-from .links import urls
+from .links import paper_urls
 from .models import Paper
 from .classifier import THRESHOLD, Tagger, decide, neighbours, probabilities, signals
 from .tagging import score
@@ -17,7 +17,7 @@ def paper_record(paper: Paper) -> dict:
     meta = asdict(paper.meta)
     record = {"slug": paper.slug, "title": paper.title, "abstract": paper.abstract,
               "tags": sorted(paper.tags), "dates": [d.isoformat() for d in paper.dates],
-              "url": paper.url, "links": urls(paper.abstract), "arxiv_id": meta.pop("arxiv_id")}
+              "url": paper.url, "links": paper_urls(paper), "arxiv_id": meta.pop("arxiv_id")}
     record.update({k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()})
     return record
 

@@ -2,20 +2,24 @@
 
 Authors paste abstracts from their LaTeX sources: about one in thirteen Daily Papers abstracts
 carries `\\%`, `\\textbf{...}`, `{\\alpha}` or `\\eg`. Outside math, those with one plain meaning
-become that text; math (`$...$`) is kept as written, for the paper page to typeset. Anything else
-(an author's own undefined macro, such as `\\tool`) is left as written: guessing would lose words.
-A general LaTeX-to-text converter is not used because it rewrites ordinary text too: it drops
-braces and `&`, reads `$5` as math and `~` as a space.
+become that text; math (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) is kept as written, for the
+paper page to typeset. Anything else (an author's own undefined macro, such as `\\tool`) is left as
+written: guessing would lose words. A general LaTeX-to-text converter is not used because it
+rewrites ordinary text too: it drops braces and `&`, reads `$5` as math and `~` as a space.
 """
 from __future__ import annotations
 
 import re
 
-# Math spans, and an escaped dollar, which is text: the leftmost alternative wins at each position.
-_SPANS = re.compile(r"(\\\$|\$\$[^$]+\$\$|\$[^$]+\$)")
+Spans = tuple[tuple[int, int], ...]  # where math is in a text: (start, end) of each formula
+
+# What the scanner stops at: a dollar, a backslash or a brace. Other text is copied as it is.
+_SPECIAL = re.compile(r"[$\\{}]")
+_WRAPPER = re.compile(r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|textup|emph|underline|mbox|url)\{")
+_CLOSERS = {"\\(": "\\)", "\\[": "\\]", "$$": "$$", "$": "$"}
 _PROSE = re.compile(r"(?:[A-Za-z]{2,}\s+){3}")
-_ESCAPED = re.compile(r"\\([%&_#$])")
-_WRAPPERS = re.compile(r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|textup|emph|underline|mbox|url)\{([^{}]*)\}")
+_SPACES = {"\\\\": " ", "\\,": " ", "\\;": " ", "\\ ": " ", "\\!": "", "\\$": "$"}
+_ESCAPED = re.compile(r"\\([%&_#])")
 _HREF = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
 _ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etc": "etc.", "etal": "et al.", "vs": "vs."}
 _SYMBOLS = {
@@ -31,42 +35,80 @@ _NAMED = re.compile(r"\{\\([A-Za-z]+)\}|\\([A-Za-z]+)(?![A-Za-z])(?:\{\})?\.?")
 _INVISIBLE = {"nobreakdash", "allowbreak", "xspace"}
 
 
-Spans = tuple[tuple[int, int], ...]  # where math is in a text: (start, end) of each "$...$"
-
-
 def readable(text: str) -> tuple[str, Spans]:
-    """The text with its text-mode LaTeX resolved, and where its math spans, kept as written, are."""
+    """The text with its text-mode LaTeX resolved, and where its math, kept as written, is."""
     if "\\" not in text and "$" not in text:  # most abstracts: 50,000 are read at every build
         return text, ()
-    resolved, spans, at = [], [], 0
-    for index, part in enumerate(_SPANS.split(text)):
-        if index % 2 and _is_math(part):
-            spans.append((at, at + len(part)))
-        else:
-            part = _text(part)
+    resolved, spans, prose = [], [], []
+    braces: list[bool] = []  # open braces, innermost last: True for a wrapper's, which is dropped
+    at = length = 0
+
+    def flush() -> None:
+        nonlocal length
+        part = _text("".join(prose))
+        prose.clear()
         resolved.append(part)
-        at += len(part)
+        length += len(part)
+
+    while (found := _SPECIAL.search(text, at)) is not None:
+        prose.append(text[at:found.start()])
+        at = found.start()
+        if (end := _math_end(text, at)) is not None:
+            flush()
+            spans.append((length, length + end - at))
+            resolved.append(text[at:end])
+            length += end - at
+            at = end
+        elif (wrapper := _WRAPPER.match(text, at)) is not None:
+            braces.append(True)
+            at = wrapper.end()
+        elif text[at:at + 2] in _SPACES:
+            prose.append(_SPACES[text[at:at + 2]])
+            at += 2
+        elif text[at] == "}" and braces:
+            prose.append("" if braces.pop() else "}")
+            at += 1
+        else:
+            if text[at] == "{":
+                braces.append(False)
+            prose.append(text[at:at + 2] if text[at] == "\\" else text[at])  # a macro's backslash and letter
+            at += 2 if text[at] == "\\" else 1
+    prose.append(text[at:])
+    flush()
     return "".join(resolved), tuple(spans)
 
 
 def pieces(text: str, spans: Spans) -> list[tuple[bool, str]]:
-    """The text cut at its math spans: (is it math, the piece), in order."""
+    """The text cut at its math: (is it math, the piece), in order."""
     cuts = [0] + [edge for span in spans for edge in span] + [len(text)]
     return [(index % 2 == 1, text[start:end]) for index, (start, end) in enumerate(zip(cuts, cuts[1:]))
             if start < end]
 
 
-def _is_math(span: str) -> bool:
-    # A lone dollar can pair with a later one across prose ("5.18\\times$ faster ... 42.9%$"): prose
-    # with no macro in it is not math, and typesetting it would run its words together in italics.
-    return span != "\\$" and ("\\" in span or not _PROSE.search(span))
+def _math_end(text: str, start: int) -> int | None:
+    """Where the formula opening at `start` ends, if one does."""
+    opener = next((o for o in _CLOSERS if text.startswith(o, start)), None)
+    if opener is None:
+        return None
+    closer, at = _CLOSERS[opener], start + len(opener)
+    while (at := text.find(closer, at)) >= 0 and text[at - 1] == "\\" and closer[0] == "$":
+        at += 1  # an escaped dollar inside the formula is part of it
+    if at < 0:
+        return None
+    content = text[start + len(opener):at]
+    return at + len(closer) if opener.startswith("\\") or _is_math(content) else None
+
+
+def _is_math(content: str) -> bool:
+    # Dollars are also money: "costs $5 and $10 a day" holds no formula. A formula's text neither
+    # starts nor ends with a space, and prose with no macro in it is not one ("5.18\times$ faster
+    # ... 42.9%$"): typesetting it would run its words together in italics.
+    return bool(content) and not content[0].isspace() and not content[-1].isspace() \
+        and ("\\" in content or not _PROSE.search(content))
 
 
 def _text(part: str) -> str:
-    for _ in range(3):  # \textbf{\emph{x}} unwraps from the inside out
-        part = _WRAPPERS.sub(r"\1", part)
-    part = _HREF.sub(r"\2 (\1)", part)
-    return _ESCAPED.sub(r"\1", _NAMED.sub(_named, part))
+    return _ESCAPED.sub(r"\1", _NAMED.sub(_named, _HREF.sub(r"\2 (\1)", part)))
 
 
 def _named(match: re.Match) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .latex import pieces
+from .models import Paper
+
 # Abstracts write URLs with and without a scheme ("github.com/org/repo", "{https://...}"), and project
 # pages on GitHub Pages often bare ("name.github.io/project").
 _REST = r"[^\s<>\"'{}|\\^`\[\]]"
@@ -38,6 +41,11 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
 
 def urls(text: str) -> list[str]:
     return [href for _, _, href in find_urls(text)]
+
+
+def paper_urls(paper: Paper) -> list[str]:
+    """The URLs of a paper's abstract, outside its math (which is typeset, never linked)."""
+    return urls(" ".join(piece for math, piece in pieces(paper.abstract, paper.math) if not math))
 
 
 def linkify(text: str) -> str:

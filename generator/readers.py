@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .errors import Problem
+from .latex import readable
 from .models import Digest, Entry, Labelled, SourceMeta, Tag
 from .safeyaml import LineDict, LineList, load
 
@@ -168,7 +169,8 @@ def read_labels(text: str, file: str, tag_slugs: set[str]) -> tuple[list[Labelle
         if item.get("split", "holdout") not in SPLITS:
             problems.append(Problem(file, line, f"split must be {' or '.join(SPLITS)}"))
             continue
-        labelled.append(Labelled(item["title"], item["abstract"], frozenset(item["tags"]),
+        # The abstract as the site shows it and the tagger reads it there (archive.merge), LaTeX resolved.
+        labelled.append(Labelled(item["title"], readable(item["abstract"])[0], frozenset(item["tags"]),
                                  item.get("split", "holdout"), tuple(item.get("keywords") or ())))
     return labelled, problems
 

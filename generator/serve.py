@@ -4,9 +4,12 @@ The search index is written among the docs, so the preview's search works as the
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from . import search
 from .config import Project
@@ -24,9 +27,19 @@ def _snapshot(project: Project) -> dict[str, float]:
 
 
 def _preview(project: Project) -> tuple[WriteReport, int]:
-    """The docs and their search index; the write report and the page count."""
-    report, pages, _, archive = generate(project)
-    search.write_index(archive, project.docs_dir)
+    """The docs and their search index; the write report and the page count. The index being
+    rewritten stays in place until its successor is complete, so the preview's search never stops."""
+    index = project.docs_dir / search.OUTPUT
+    kept = frozenset(p.relative_to(project.docs_dir).as_posix() for p in index.rglob("*") if p.is_file())
+    report, pages, _, archive = generate(project, keep=kept)
+    fresh = Path(tempfile.mkdtemp(prefix="serve-index-", dir=project.build_dir))
+    try:
+        search.write_index(archive, fresh, previous=project.docs_dir)  # unchanged files are hard links
+        if index.exists():
+            index.rename(fresh / "replaced")
+        (fresh / search.OUTPUT).rename(index)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
     return report, pages
 
 
@@ -44,6 +57,8 @@ def serve(project: Project, addr: str) -> None:
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.build_dir / "mkdocs.yml"),
                "--dev-addr", addr]
     server = subprocess.Popen(command)
+    # Stopped by a signal rather than Ctrl-C, the preview still stops its server and removes its index.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     seen = _snapshot(project)
     try:
         while server.poll() is None:

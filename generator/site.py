@@ -40,11 +40,11 @@ class BuildReport:
 
 
 def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda archive: None,
-             last: str | None = None) -> tuple[writer.WriteReport, int, str, Archive]:
+             last: str | None = None, keep: frozenset[str] = frozenset()) -> tuple[writer.WriteReport, int, str, Archive]:
     """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
 
     `on_loaded` gets the archive once all content is valid; `last` is the fingerprint the last
-    completed build recorded. Returns the write report, the page count, the build's fixed timestamp
+    completed build recorded; `keep` names files of build/docs that are not pages, to leave there. Returns the write report, the page count, the build's fixed timestamp
     and the archive.
     """
     known = stages.known_tags(project)
@@ -71,7 +71,7 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     listed = stages.take_docs_listing(project)
     stages.forget(project)  # the docs change now: until a build completes, site/ is not updated in place
     trusted = last is not None and last == stages.fingerprint(project)
-    report = writer.write_tree(project.docs_dir, files, keep=current, listed=listed if trusted else None)
+    report = writer.write_tree(project.docs_dir, files, keep=current | keep, listed=listed if trusted else None)
     stages.record_docs_listing(project, frozenset(files) | current)
     stages.record_pages(project, signatures)
     if len(known) != cached:

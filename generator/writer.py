@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import cite, latex
 from .config import Project
-from .links import linkify, urls
+from .links import linkify, paper_urls
 from .pages import PagePlan
 from .reviews import correction_link
 from .safeyaml import dump
@@ -74,7 +74,7 @@ def render(plan: PagePlan, env: jinja2.Environment) -> str:
         paper = context["paper"]
         context["abstract_html"] = Markup("".join(f'<span class="pda-math">{escape(piece)}</span>' if math
                                                   else linkify(piece) for math, piece in latex.pieces(paper.abstract, paper.math)))
-        context["abstract_links"] = urls(context["paper"].abstract)
+        context["abstract_links"] = paper_urls(paper)
     return env.get_template(plan.template).render(context)
 
 

@@ -50,3 +50,25 @@ def test_dollars_pairing_across_prose_are_not_math():
     written = "up to 5.18\\times$ latency reductions on GPUs and 42.9%$ energy savings"
     assert readable(written) == ("up to 5.18×$ latency reductions on GPUs and 42.9%$ energy savings", ())
     assert math_of("the $\\textit{ball convergence}$ radius") == ["$\\textit{ball convergence}$"]
+
+
+@pytest.mark.parametrize("text, math", [
+    ("training costs only $300 and achieves $\\mathcal{O}(n)$ memory", ["$\\mathcal{O}(n)$"]),
+    ("costs $5 for each of the many queries, while $\\alpha$ is small", ["$\\alpha$"]),
+    ("from $5 to $10 per hour", []),
+    ("it costs $\\$0.5$ a query", ["$\\$0.5$"]),
+    ("Spearman's \\(\\rho=0.97\\) on all tasks", ["\\(\\rho=0.97\\)"]),
+    ("display \\[E = mc^2\\] too", ["\\[E = mc^2\\]"]),
+])
+def test_dollars_for_money_are_not_math_and_every_kind_of_formula_is(text, math):
+    assert math_of(text) == math
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("achieves \\textbf{2.3$\\times$} speed-up", "achieves 2.3$\\times$ speed-up"),
+    ("\\textbf{PIXART-{\\alpha}} wins", "PIXART-α wins"),
+    ("a line\\\\to the next, vs.\\ this, a\\,b", "a line to the next, vs. this, a b"),
+    ("an unmatched } and \\{ braces \\}", "an unmatched } and \\{ braces \\}"),
+])
+def test_wrappers_are_dropped_around_math_and_braces_and_spacing_resolved(written, shown):
+    assert readable(written)[0] == shown

@@ -31,3 +31,12 @@ def test_a_url_ending_in_many_brackets_is_trimmed_of_them():
     # 40,000 of them: each step once counted every bracket again (1.3 s); now the counts are kept.
     assert links.urls("https://a.org/x" + ")" * 40_000) == ["https://a.org/x"]
     assert links.urls("see (https://a.org/f(x)))") == ["https://a.org/f(x)"]
+
+
+def test_a_papers_links_are_those_outside_its_math():
+    import datetime as dt
+    from generator.latex import readable
+    from generator.models import Paper
+    abstract, math = readable("Code: https://github.com/o/r$x$ and $[x](http://e.com)$ at site.github.io.")
+    paper = Paper("p", "T", abstract, (dt.date(2025, 3, 11),), math=math)
+    assert links.paper_urls(paper) == ["https://github.com/o/r", "https://site.github.io"]

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from generator import search
+from generator import search, serve
 
 BASE = "paper-digest-archive/"  # the path of site_url in mkdocs.yml, where MkDocs' dev server serves
 
@@ -87,3 +87,29 @@ def test_stopping_the_preview_removes_its_search_index(project):
     finally:
         stop(process)
     assert not (project.docs_dir / search.OUTPUT).exists()
+
+
+def test_stopped_by_sigterm_the_preview_stops_its_server_and_removes_its_index(project):
+    process, url = start_preview(project)
+    try:
+        process.terminate()  # SIGTERM to the preview alone, as a service manager stops it
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            stop(process)
+    assert not (project.docs_dir / search.OUTPUT).exists()
+    wait_for(lambda: True if fetch(url) is None else None, seconds=15)  # its dev server is gone too
+
+
+def test_the_index_stays_in_place_while_its_successor_is_written(project, monkeypatch):
+    serve._preview(project)
+    present = []
+    write = search.write_index
+
+    def watched(archive, folder, *args, **kwargs):
+        present.append((project.docs_dir / search.OUTPUT / "index.pda").is_file())
+        return write(archive, folder, *args, **kwargs)
+
+    monkeypatch.setattr(search, "write_index", watched)
+    serve._regenerate(project)
+    assert present == [True] and (project.docs_dir / search.OUTPUT / "index.pda").is_file()
