@@ -41,6 +41,7 @@ def readable(text: str) -> tuple[str, Spans]:
         return text, ()
     resolved, spans, prose = [], [], []
     braces: list[bool] = []  # open braces, innermost last: True for a wrapper's, which is dropped
+    unclosed: set[str] = set()
     at = length = 0
 
     def flush() -> None:
@@ -53,7 +54,7 @@ def readable(text: str) -> tuple[str, Spans]:
     while (found := _SPECIAL.search(text, at)) is not None:
         prose.append(text[at:found.start()])
         at = found.start()
-        if (end := _math_end(text, at)) is not None:
+        if (end := _math_end(text, at, unclosed)) is not None:
             flush()
             spans.append((length, length + end - at))
             resolved.append(text[at:end])
@@ -85,15 +86,17 @@ def pieces(text: str, spans: Spans) -> list[tuple[bool, str]]:
             if start < end]
 
 
-def _math_end(text: str, start: int) -> int | None:
-    """Where the formula opening at `start` ends, if one does."""
+def _math_end(text: str, start: int, unclosed: set[str]) -> int | None:
+    """Where the formula opening at `start` ends, if one does. `unclosed` gathers the closers that
+    the rest of the text lacks, so that many openers without one cost one search, not one each."""
     opener = next((o for o in _CLOSERS if text.startswith(o, start)), None)
-    if opener is None:
+    if opener is None or _CLOSERS[opener] in unclosed:
         return None
     closer, at = _CLOSERS[opener], start + len(opener)
     while (at := text.find(closer, at)) >= 0 and text[at - 1] == "\\" and closer[0] == "$":
         at += 1  # an escaped dollar inside the formula is part of it
     if at < 0:
+        unclosed.add(closer)
         return None
     content = text[start + len(opener):at]
     return at + len(closer) if opener.startswith("\\") or _is_math(content) else None
