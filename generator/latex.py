@@ -17,7 +17,7 @@ Spans = tuple[tuple[int, int], ...]  # where math is in a text: (start, end) of 
 _SPECIAL = re.compile(r"[$\\{}]")
 _WRAPPER = re.compile(r"\\(?:textbf|textit|textsc|texttt|textrm|textsf|textup|emph|underline|mbox|url)\{")
 _CLOSERS = {"\\(": "\\)", "\\[": "\\]", "$$": "$$", "$": "$"}
-_PROSE = re.compile(r"(?:[A-Za-z]{2,}\s+){3}")
+_PROSE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{2,}+\s+){3}")  # possessive: linear on long words
 _SPACES = {"\\\\": " ", "\\,": " ", "\\;": " ", "\\ ": " ", "\\!": "", "\\$": "$"}
 _ESCAPED = re.compile(r"\\([%&_#])")
 _HREF = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
@@ -93,13 +93,23 @@ def _math_end(text: str, start: int, unclosed: set[str]) -> int | None:
     if opener is None or _CLOSERS[opener] in unclosed:
         return None
     closer, at = _CLOSERS[opener], start + len(opener)
-    while (at := text.find(closer, at)) >= 0 and text[at - 1] == "\\" and closer[0] == "$":
+    while (at := text.find(closer, at)) >= 0 and closer[0] == "$" and _escaped(text, at):
         at += 1  # an escaped dollar inside the formula is part of it
     if at < 0:
         unclosed.add(closer)
         return None
-    content = text[start + len(opener):at]
-    return at + len(closer) if opener.startswith("\\") or _is_math(content) else None
+    end = at + len(closer)
+    if opener == "$" and text[start + 1:start + 2].isdigit() and text[end:end + 1].isdigit():
+        return None  # amounts: "$5-$10", "($5) and ($10)", "US$5 and US$10"
+    return end if opener.startswith("\\") or _is_math(text[start + len(opener):at]) else None
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd run of backslashes (`\\$` is a line break, then $)."""
+    run = at
+    while run > 0 and text[run - 1] == "\\":
+        run -= 1
+    return (at - run) % 2 == 1
 
 
 def _is_math(content: str) -> bool:

@@ -59,6 +59,8 @@ def test_dollars_pairing_across_prose_are_not_math():
     ("it costs $\\$0.5$ a query", ["$\\$0.5$"]),
     ("Spearman's \\(\\rho=0.97\\) on all tasks", ["\\(\\rho=0.97\\)"]),
     ("display \\[E = mc^2\\] too", ["\\[E = mc^2\\]"]),
+    ("$x \\\\$ and then $y$", ["$x \\\\$", "$y$"]),  # a formula ending in a line break
+    ("from $5-$10, ($5) and ($10), US$5 and US$10, $5/$10", []),
 ])
 def test_dollars_for_money_are_not_math_and_every_kind_of_formula_is(text, math):
     assert math_of(text) == math

@@ -572,26 +572,73 @@ def test_edit_distance_counts_insertions_deletions_changes_and_swaps(page, index
     assert found == [1, 1, 1, 0, 3, 3, 1, 3]  # 3: more than the limit of 2 (a swap is not edited again: "ca", "abc")
 
 
+def index_site(folder: Path, records, bucket_bytes=searchindex.BUCKET_BYTES, sizes=None) -> SiteServer:
+    """`records` indexed into `folder` with search-index.js beside it, served. `sizes` rewrites the
+    manifest's bucket sizes, as a large archive's would list them."""
+    files = searchindex.build(records, [], bucket_bytes=bucket_bytes)
+    if sizes:
+        manifest = json.loads(gzip.decompress(files["index.pda"]))
+        manifest["buckets"] = [[key, sizes(key, size)] for key, size in manifest["buckets"]]
+        files["index.pda"] = gzip.compress(json.dumps(manifest).encode())
+    for name, data in files.items():
+        path = folder / "search-index" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    shutil.copy2(ENGINE, folder)
+    (folder / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
+                                       '</head><body></body></html>', encoding="utf-8")
+    return SiteServer(folder)
+
+
+def study(word: str, title: str = "", abstract: str = "") -> searchindex.Record:
+    return searchindex.Record(f"papers/{word}/", title or f"{word.capitalize()} Study",
+                              abstract or f"On {word} and more {word}.", "2025-03-11", "", (), ())
+
+
 @pytest.fixture(scope="module")
 def split_index_server(tmp_path_factory):
     """An index cut into many small buckets, as a large archive's is: a typo's word is in another."""
-    site = tmp_path_factory.mktemp("split")
     words = ["transformer", "transport", "translation", "trace", "tree", "diffusion", "difference", "dinosaur",
              "attention", "atlas", "attack", "retrieval", "reinforcement", "robot"]
-    records = [searchindex.Record(f"papers/{word}/", f"{word.capitalize()} Study", f"On {word} and more {word}.",
-                                  "2025-03-11", "", (), ()) for word in words]
-    files = searchindex.build(records, [], bucket_bytes=20)  # keys such as "transf", "transl", "tre"
-    assert len(json.loads(gzip.decompress(files["index.pda"]))["buckets"]) > 10
-    for name, data in files.items():
-        path = site / "search-index" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    shutil.copy2(ENGINE, site)
-    (site / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
-                                     '</head><body></body></html>', encoding="utf-8")
-    server = SiteServer(site)
+    # Buckets of at most 20 bytes: keys such as "transf", "transl", "tre".
+    server = index_site(tmp_path_factory.mktemp("split"), [study(word) for word in words], bucket_bytes=20)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def large_words_server(tmp_path_factory):
+    """The words "gener" begins, in buckets listed as large as a 50,000-paper archive's: together
+    more than a search loads for the longer words a word begins."""
+    words = ["generative", "generation", "generalization", "generator", "generated", "gender"]
+    server = index_site(tmp_path_factory.mktemp("large"), [study(word) for word in words], bucket_bytes=20,
+                        sizes=lambda key, size: 20000 if key.startswith("gener") else size)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def names_server(tmp_path_factory):
+    server = index_site(tmp_path_factory.mktemp("names"), [
+        study("mamba", "Mamba: Linear-Time Sequence Modeling", "We propose Mamba, a state space model."),
+        study("vision-mamba", "Vision Mamba: Mamba Backbones", "Mamba mamba mamba mamba for images. Mamba beats ViT."),
+        study("qwen2", "Qwen2 Technical Report", "Qwen2 is a family of language models.")])
+    yield server
+    server.close()
+
+
+def test_a_word_that_begins_indexed_words_is_never_read_as_another(page, large_words_server):
+    assert corrected_search(page, large_words_server, "gener")[1] == {}  # not "gender"
+
+
+def test_a_misspelt_name_still_ranks_its_paper_first(page, names_server):
+    assert corrected_search(page, names_server, "mamba")[0][0] == "papers/mamba/"
+    assert corrected_search(page, names_server, "mambba") == (["papers/mamba/", "papers/vision-mamba/"],
+                                                              {"mambba": "mamba"})
+
+
+def test_a_model_version_is_not_read_as_another_version(page, names_server):
+    assert corrected_search(page, names_server, "qwen3") == ([], {})  # not "qwen2"
 
 
 def test_in_a_large_index_a_typo_is_found_in_the_buckets_near_its_start(page, split_index_server):

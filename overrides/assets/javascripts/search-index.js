@@ -172,7 +172,12 @@ class Index {
   // bucket, a typo in the first letter is not corrected.
   async nearest(word) {
     const letters = [...word];
-    if (letters.length < TYPO_WORD || /^[0-9.]+$/.test(word)) return null;
+    // A number or a version ("qwen3", "gpt4o") is not misspelt: a model of another version is another
+    // model. A word that begins indexed words is not either: it found none only because their buckets
+    // were too many to load ("gener" begins generate, generative, …).
+    if (letters.length < TYPO_WORD || /[0-9]/.test(word) || this.keys.some((key) => key && key.startsWith(word))) {
+      return null;
+    }
     const offBy = (key) => {
       if (!key) return 0; // the one bucket of a small index: every word's
       if (key[0] !== word[0]) return 2;
@@ -233,7 +238,7 @@ class Index {
     const all = words(query);
     const queryWords = [...new Set(all)];
     if (!queryWords.length) return { numbers: [], terms: new Set(), matching: [], corrected: new Map() };
-    const [named, ...found] = await Promise.all([this.matches(NAME + all.join(""), true),
+    let [named, ...found] = await Promise.all([this.matches(NAME + all.join(""), true),
       ...queryWords.map((word) => this.matches(word))]);
     const corrected = new Map(); // word typed -> the word searched instead
     await Promise.all(found.map(async (matched, i) => {
@@ -243,6 +248,8 @@ class Index {
         found[i] = await this.matches(near, true);
       }
     }));
+    // A title's name misspelt is still its name: "mambba" ranks "Mamba: …" first, as "mamba" does.
+    if (corrected.size) named = await this.matches(NAME + all.map((word) => corrected.get(word) || word).join(""), true);
     found.sort((a, b) => a.scores.size - b.scores.size); // the rarest word first: fewest papers to test
     const scores = new Map();
     for (const [number, score] of found[0].scores) {
