@@ -4,8 +4,8 @@ from bs4 import BeautifulSoup
 
 from generator.site import build
 from conftest import SiteServer, project_of_digests
+from test_hostile import HEADER
 
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\nMar 11\n\n"
 FILLER = "and the abstract goes on for enough words to be read as an abstract rather than as a title here"
 PAPERS = {
     "Attention in Linear Time": f"We cut attention from $\\mathcal{{O}}(n^2)$ to $O(n)$ at 28.4\\% less memory, {FILLER}.",

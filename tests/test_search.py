@@ -438,24 +438,35 @@ def index_server(tmp_path_factory):
                       (Tag("robotics", "Robotics and Autonomous Systems", "Robots."),))
     report = search.write_index(archive, site)
     assert report.papers == len(papers) and report.seconds > 0 and report.bytes > 0
-    shutil.copy2(ENGINE, site)
-    # An empty icon: Chromium would otherwise ask for /favicon.ico and log its 404 as a page error.
-    (site / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
-                                     '</head><body></body></html>', encoding="utf-8")
-    server = SiteServer(site)
+    server = engine_site(site)
     yield server
     server.close()
 
 
-def index_search(page, server, query: str, **choices) -> list[str]:
-    """The URLs of the papers search-index.js finds for `query` (with `choices`: tag, year, sort)."""
+def engine_site(folder: Path) -> SiteServer:
+    """search-index.js and a bare page beside the index in `folder`, served."""
+    shutil.copy2(ENGINE, folder)
+    # An empty icon: Chromium would otherwise ask for /favicon.ico and log its 404 as a page error.
+    (folder / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
+                                       '</head><body></body></html>', encoding="utf-8")
+    return SiteServer(folder)
+
+
+def corrected_search(page, server, query: str, **choices) -> tuple[list[str], dict[str, str]]:
+    """The URLs of the papers search-index.js finds for `query` (with `choices`: tag, year, sort),
+    and each word it read as another."""
     page.goto(server.url)
-    return page.evaluate("""async ([query, choices]) => {
+    return tuple(page.evaluate("""async ([query, choices]) => {
         const engine = await import('./search-index.js');
         const index = await engine.openIndex(new URL('search-index/', location.href));
         const found = await index.search(query, choices);
-        return Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
-    }""", [query, choices])
+        const urls = await Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
+        return [urls, Object.fromEntries(found.corrected)];
+    }""", [query, choices]))
+
+
+def index_search(page, server, query: str, **choices) -> list[str]:
+    return corrected_search(page, server, query, **choices)[0]
 
 
 def test_a_title_match_ranks_above_abstract_only_matches(page, index_server):
@@ -539,18 +550,6 @@ def test_the_browser_splits_words_as_the_index_does(page, index_server):
 
 
 
-def corrected_search(page, server, query: str) -> tuple[list[str], dict[str, str]]:
-    """The URLs search-index.js finds for `query`, and each word it read as another."""
-    page.goto(server.url)
-    return tuple(page.evaluate("""async query => {
-        const engine = await import('./search-index.js');
-        const index = await engine.openIndex(new URL('search-index/', location.href));
-        const found = await index.search(query);
-        const urls = await Promise.all(found.numbers.map(async n => (await index.paper(n)).url));
-        return [urls, Object.fromEntries(found.corrected)];
-    }""", query))
-
-
 def test_a_word_no_paper_has_is_read_as_the_nearest_word_papers_have(page, index_server):
     both = ["papers/in-title/", "papers/abstract-only/"]
     assert corrected_search(page, index_server, "zebrafsh") == (both, {"zebrafsh": "zebrafish"})  # dropped
@@ -584,10 +583,7 @@ def index_site(folder: Path, records, bucket_bytes=searchindex.BUCKET_BYTES, siz
         path = folder / "search-index" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    shutil.copy2(ENGINE, folder)
-    (folder / "index.html").write_text('<!doctype html><html lang="en"><head><link rel="icon" href="data:,">'
-                                       '</head><body></body></html>', encoding="utf-8")
-    return SiteServer(folder)
+    return engine_site(folder)
 
 
 def study(word: str, title: str = "", abstract: str = "") -> searchindex.Record:
