@@ -61,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _print_problems(list(loaded.problems), args.format)
     if args.format == "text":
         print(f"content OK: {len(loaded.archive.papers)} papers, {len(loaded.archive.days)} dates, "
-              f"{len(loaded.corrections)} corrections, {len(loaded.problems)} warning(s)")
+              f"{len(loaded.corrections)} correction(s), {len(loaded.problems)} warning(s)")
     return 0
 
 
