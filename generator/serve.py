@@ -7,9 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from . import search
 from .config import Project
@@ -32,14 +30,11 @@ def _preview(project: Project) -> tuple[WriteReport, int]:
     index = project.docs_dir / search.OUTPUT
     kept = frozenset(p.relative_to(project.docs_dir).as_posix() for p in index.rglob("*") if p.is_file())
     report, pages, _, archive = generate(project, keep=kept)
-    fresh = Path(tempfile.mkdtemp(prefix="serve-index-", dir=project.build_dir))
+    fresh = search.BackgroundIndex(archive, project.docs_dir, project.build_dir)  # unchanged files: hard links
     try:
-        search.write_index(archive, fresh, previous=project.docs_dir)  # unchanged files are hard links
-        if index.exists():
-            index.rename(fresh / "replaced")
-        (fresh / search.OUTPUT).rename(index)
+        fresh.move_into(project.docs_dir)
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.discard()
     return report, pages
 
 

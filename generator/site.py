@@ -44,8 +44,8 @@ def generate(project: Project, on_loaded: Callable[[Archive], None] = lambda arc
     """Validate all content, then write build/docs and build/mkdocs.yml. Nothing is written on error.
 
     `on_loaded` gets the archive once all content is valid; `last` is the fingerprint the last
-    completed build recorded; `keep` names files of build/docs that are not pages, to leave there. Returns the write report, the page count, the build's fixed timestamp
-    and the archive.
+    completed build recorded; `keep` names files of build/docs that are not pages, to leave there.
+    Returns the write report, the page count, the build's fixed timestamp and the archive.
     """
     known = stages.known_tags(project)
     cached = len(known)
